@@ -30,12 +30,18 @@ bool UseJournalFormat() {
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kCritical: return "CRIT";
-    case Level::kError: return "ERROR";
-    case Level::kWarning: return "WARN";
-    case Level::kNotice: return "NOTICE";
-    case Level::kInfo: return "INFO";
-    case Level::kDebug: return "DEBUG";
+    case Level::kCritical:
+      return "CRIT";
+    case Level::kError:
+      return "ERROR";
+    case Level::kWarning:
+      return "WARN";
+    case Level::kNotice:
+      return "NOTICE";
+    case Level::kInfo:
+      return "INFO";
+    case Level::kDebug:
+      return "DEBUG";
   }
   return "?";
 }
@@ -43,8 +49,8 @@ std::string_view LevelName(Level level) {
 void AppendTimestamp(std::string* out) {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
-                    .count() % 1000;
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
@@ -71,11 +77,21 @@ void AppendValue(std::string* out, std::string_view value) {
   out->push_back('"');
   for (char c : value) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char hex[8];
@@ -102,13 +118,20 @@ void SetLevel(Level level) { g_level.store(static_cast<int>(level), std::memory_
 Level GetLevel() { return static_cast<Level>(g_level.load(std::memory_order_relaxed)); }
 
 bool ParseLevel(std::string_view text, Level* level) {
-  if (text == "debug") *level = Level::kDebug;
-  else if (text == "info") *level = Level::kInfo;
-  else if (text == "notice") *level = Level::kNotice;
-  else if (text == "warning" || text == "warn") *level = Level::kWarning;
-  else if (text == "error") *level = Level::kError;
-  else if (text == "critical" || text == "crit") *level = Level::kCritical;
-  else return false;
+  if (text == "debug")
+    *level = Level::kDebug;
+  else if (text == "info")
+    *level = Level::kInfo;
+  else if (text == "notice")
+    *level = Level::kNotice;
+  else if (text == "warning" || text == "warn")
+    *level = Level::kWarning;
+  else if (text == "error")
+    *level = Level::kError;
+  else if (text == "critical" || text == "crit")
+    *level = Level::kCritical;
+  else
+    return false;
   return true;
 }
 

@@ -17,7 +17,7 @@ namespace nightjar {
 // What kind of failure a Status carries. Callers branch on the code, humans read the message.
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,     // the input is malformed or violates a rule; retrying will not help
+  kInvalidArgument,  // the input is malformed or violates a rule; retrying will not help
   kNotFound,
   kAlreadyExists,
   kFailedPrecondition,  // the system is not in a state where this can be done
@@ -29,7 +29,7 @@ enum class StatusCode {
   kCancelled,
   kUnimplemented,
   kIoError,
-  kInternal,            // a bug or a broken invariant
+  kInternal,  // a bug or a broken invariant
 };
 
 // Returns the stable lower-case name of a code, e.g. "invalid_argument".
@@ -88,7 +88,7 @@ inline Status FailedPrecondition(std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).ok() && "a Result cannot hold an OK status without a value");
   }

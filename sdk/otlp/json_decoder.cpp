@@ -45,13 +45,19 @@ Status AtPath(const Status& status, std::string_view key, int index = -1) {
 // Returns a short description of a JSON value's type, for messages.
 const char* TypeName(const JsonValue& v) {
   switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "a boolean";
-    case rapidjson::kObjectType: return "an object";
-    case rapidjson::kArrayType: return "an array";
-    case rapidjson::kStringType: return "a string";
-    case rapidjson::kNumberType: return "a number";
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
   }
   return "?";
 }
@@ -237,8 +243,8 @@ Status GetDouble(std::string_view key, const JsonValue& v, double* out) {
     char* end = nullptr;
     errno = 0;
     double d = std::strtod(s.c_str(), &end);
-    if (!s.empty() && end == s.c_str() + s.size() && errno == 0 && s.find_first_of("xXnN") ==
-        std::string::npos) {
+    if (!s.empty() && end == s.c_str() + s.size() && errno == 0 &&
+        s.find_first_of("xXnN") == std::string::npos) {
       *out = d;
       return Status::Ok();
     }
@@ -634,7 +640,8 @@ Status DecodePoint(const JsonValue& v, NumberDataPoint* out) {
   for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
     std::string_view key = KeyOf(m);
     Status st;
-    if (CommonPointMember(key, m->value, out, &st) || NumberMember(key, m->value, &out->value, &st)) {
+    if (CommonPointMember(key, m->value, out, &st) ||
+        NumberMember(key, m->value, &out->value, &st)) {
       NJ_RETURN_IF_ERROR(st);
     } else if (Is(key, "exemplars")) {
       NJ_RETURN_IF_ERROR(DecodeExemplars(key, m->value, &out->exemplars));
@@ -790,8 +797,10 @@ Status DecodeMetricData(const JsonValue& v, Data* out) {
 template <typename Data>
 Status SetMetricData(std::string_view key, const JsonValue& val, Metric* out, int* set) {
   if (val.IsNull()) return Status::Ok();
-  if (++*set > 1) return Bad(key, "a metric may hold only one of gauge, sum, histogram, "
-                                  "exponentialHistogram, summary");
+  if (++*set > 1)
+    return Bad(key,
+               "a metric may hold only one of gauge, sum, histogram, "
+               "exponentialHistogram, summary");
   Data data;
   Status st = DecodeMetricData(val, &data);
   if (!st.ok()) return AtPath(st, key);
@@ -932,8 +941,7 @@ Status CountTraces(const JsonValue& root, TracesSummary* out) {
 // full precision keeps doubles exact.
 Status ParseDocument(std::string_view body, const char* what, rapidjson::Document* doc) {
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseFullPrecisionFlag;
+                              rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
   doc->Parse<kFlags>(body.data(), body.size());
   if (doc->HasParseError()) {
     return InvalidArgument(std::string("OTLP/JSON ") + what + ": invalid JSON at byte " +

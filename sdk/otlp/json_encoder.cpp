@@ -100,7 +100,8 @@ void AttributesField(Writer& w, const char* key, const Attributes& attributes) {
 void WriteAnyValue(Writer& w, const AnyValue& v) {
   w.StartObject();
   switch (v.kind()) {
-    case ValueKind::kEmpty: break;
+    case ValueKind::kEmpty:
+      break;
     case ValueKind::kString:
       Key(w, "stringValue");
       String(w, v.string_value());

@@ -22,12 +22,18 @@ size_t CountLogRecords(const LogsData& logs) {
 
 const char* MetricTypeName(MetricType type) {
   switch (type) {
-    case MetricType::kNone: return "none";
-    case MetricType::kGauge: return "gauge";
-    case MetricType::kSum: return "sum";
-    case MetricType::kHistogram: return "histogram";
-    case MetricType::kExponentialHistogram: return "exponential_histogram";
-    case MetricType::kSummary: return "summary";
+    case MetricType::kNone:
+      return "none";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kSum:
+      return "sum";
+    case MetricType::kHistogram:
+      return "histogram";
+    case MetricType::kExponentialHistogram:
+      return "exponential_histogram";
+    case MetricType::kSummary:
+      return "summary";
   }
   return "none";
 }
@@ -56,9 +62,12 @@ size_t CountDataPoints(const MetricsData& metrics) {
 
 const char* SignalName(Signal signal) {
   switch (signal) {
-    case Signal::kLogs: return "logs";
-    case Signal::kMetrics: return "metrics";
-    case Signal::kTraces: return "traces";
+    case Signal::kLogs:
+      return "logs";
+    case Signal::kMetrics:
+      return "metrics";
+    case Signal::kTraces:
+      return "traces";
   }
   return "?";
 }

@@ -46,15 +46,15 @@ class AnyValue {
   using KvList = std::vector<KeyValue>;  // std::vector allows the incomplete KeyValue here
 
   AnyValue() = default;
-  AnyValue(std::string v) : value_(std::move(v)) {}    // NOLINT: implicit by design
-  AnyValue(const char* v) : value_(std::string(v)) {}  // NOLINT
-  AnyValue(bool v) : value_(v) {}                      // NOLINT
-  AnyValue(int64_t v) : value_(v) {}                   // NOLINT
+  AnyValue(std::string v) : value_(std::move(v)) {}     // NOLINT: implicit by design
+  AnyValue(const char* v) : value_(std::string(v)) {}   // NOLINT
+  AnyValue(bool v) : value_(v) {}                       // NOLINT
+  AnyValue(int64_t v) : value_(v) {}                    // NOLINT
   AnyValue(int v) : value_(static_cast<int64_t>(v)) {}  // NOLINT
-  AnyValue(double v) : value_(v) {}                    // NOLINT
-  AnyValue(Array v) : value_(std::move(v)) {}          // NOLINT
-  AnyValue(KvList v) : value_(std::move(v)) {}         // NOLINT
-  AnyValue(Bytes v) : value_(std::move(v)) {}          // NOLINT
+  AnyValue(double v) : value_(v) {}                     // NOLINT
+  AnyValue(Array v) : value_(std::move(v)) {}           // NOLINT
+  AnyValue(KvList v) : value_(std::move(v)) {}          // NOLINT
+  AnyValue(Bytes v) : value_(std::move(v)) {}           // NOLINT
 
   ValueKind kind() const { return static_cast<ValueKind>(value_.index()); }
   bool empty() const { return kind() == ValueKind::kEmpty; }
@@ -209,8 +209,8 @@ struct HistogramDataPoint {
   uint64_t time_unix_nano = 0;
   uint64_t count = 0;
   std::optional<double> sum;
-  std::vector<uint64_t> bucket_counts;   // explicit_bounds.size() + 1 entries when present
-  std::vector<double> explicit_bounds;   // upper bounds, strictly increasing
+  std::vector<uint64_t> bucket_counts;  // explicit_bounds.size() + 1 entries when present
+  std::vector<double> explicit_bounds;  // upper bounds, strictly increasing
   std::vector<Exemplar> exemplars;
   uint32_t flags = 0;
   std::optional<double> min;
@@ -299,8 +299,8 @@ enum class MetricType : uint8_t {
   kSummary,
 };
 
-using MetricData = std::variant<std::monostate, Gauge, Sum, Histogram, ExponentialHistogram,
-                                Summary>;
+using MetricData =
+    std::variant<std::monostate, Gauge, Sum, Histogram, ExponentialHistogram, Summary>;
 
 struct Metric {
   std::string name;

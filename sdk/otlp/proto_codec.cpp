@@ -19,7 +19,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp/codec.h"
-#include "otlp/proto_diagnose.h"
+#include "otlp/proto_wire.h"
 
 namespace nightjar::otlp::internal {
 namespace {
@@ -40,7 +40,8 @@ void SilenceProtobufLogging() {
   std::call_once(once, [] { pb::SetLogHandler(nullptr); });
 }
 
-// Parses `body` into `message`; on failure, returns a Status naming where the bytes go wrong.
+// Checks the wire format strictly, then parses `body` into `message`; on failure, returns a
+// Status naming where the bytes go wrong.
 Status Parse(std::string_view body, pb::Message* message, const char* what) {
   SilenceProtobufLogging();
   if (body.size() > static_cast<size_t>(INT_MAX)) {
@@ -50,21 +51,25 @@ Status Parse(std::string_view body, pb::Message* message, const char* what) {
                                  static_cast<int>(body.size()));
   // Each AnyValue level costs two message levels (AnyValue -> ArrayValue/KeyValueList), on top
   // of about eight levels of request structure.
-  input.SetRecursionLimit(2 * kMaxValueDepth + 16);
-  if (message->ParseFromCodedStream(&input) && input.ConsumedEntireMessage()) {
+  constexpr int kMaxMessageDepth = 2 * kMaxValueDepth + 16;
+  input.SetRecursionLimit(kMaxMessageDepth);
+  if (ValidateWireFormat(message->GetDescriptor(), body, kMaxMessageDepth) &&
+      message->ParseFromCodedStream(&input) && input.ConsumedEntireMessage()) {
     return Status::Ok();
   }
-  std::string why = DiagnoseProtobuf(message->GetDescriptor(), body, 2 * kMaxValueDepth + 16);
+  std::string why = DiagnoseProtobuf(message->GetDescriptor(), body, kMaxMessageDepth);
   if (why.empty()) why = "malformed protobuf";
   return InvalidArgument(std::string("OTLP/protobuf ") + what + ": " + why);
 }
 
 // Error paths are built only when something fails: the leaf names its field, and each level
 // on the way up prepends its own segment.
+// A child error that starts with ':' has no field name of its own and joins without a dot.
 Status AtPath(Status status, const char* field, int index = -1) {
   std::string prefix(field);
   if (index >= 0) prefix += "[" + std::to_string(index) + "]";
-  return Status(status.code(), prefix + "." + status.message());
+  if (status.message().empty() || status.message()[0] != ':') prefix += ".";
+  return Status(status.code(), prefix + status.message());
 }
 
 template <size_t N>
@@ -74,8 +79,8 @@ Status CopyId(const std::string& bytes, std::array<uint8_t, N>* out, const char*
     return Status::Ok();
   }
   if (bytes.size() != N) {
-    return InvalidArgument(std::string(field) + ": must be " + std::to_string(N) +
-                           " bytes, got " + std::to_string(bytes.size()));
+    return InvalidArgument(std::string(field) + ": must be " + std::to_string(N) + " bytes, got " +
+                           std::to_string(bytes.size()));
   }
   std::memcpy(out->data(), bytes.data(), N);
   return Status::Ok();
@@ -89,51 +94,75 @@ void SetId(const std::array<uint8_t, N>& id, std::string* out) {
 
 // ----- decoding: generated messages -> model ------------------------------------------------
 
-void FromProto(const common_pb::AnyValue& in, AnyValue* out);
+Status FromProto(const common_pb::AnyValue& in, AnyValue* out, int depth);
 
-void FromProto(const pb::RepeatedPtrField<common_pb::KeyValue>& in, Attributes* out) {
+Status FromProto(const pb::RepeatedPtrField<common_pb::KeyValue>& in, Attributes* out,
+                 const char* field, int depth = 0) {
   out->resize(static_cast<size_t>(in.size()));
   for (int i = 0; i < in.size(); ++i) {
     (*out)[i].key = in[i].key();
-    FromProto(in[i].value(), &(*out)[i].value);
+    Status st = FromProto(in[i].value(), &(*out)[i].value, depth);
+    if (!st.ok()) return AtPath(AtPath(st, "value"), field, i);
   }
+  return Status::Ok();
 }
 
-void FromProto(const common_pb::AnyValue& in, AnyValue* out) {
+// The same nesting limit as the JSON decoder, so that a request accepted in one encoding is
+// accepted in the other.
+Status FromProto(const common_pb::AnyValue& in, AnyValue* out, int depth) {
+  if (depth > kMaxValueDepth) {
+    return InvalidArgument(": values nested deeper than " + std::to_string(kMaxValueDepth) +
+                           " levels");
+  }
   switch (in.value_case()) {
-    case common_pb::AnyValue::kStringValue: *out = AnyValue(in.string_value()); break;
-    case common_pb::AnyValue::kBoolValue: *out = AnyValue(in.bool_value()); break;
-    case common_pb::AnyValue::kIntValue: *out = AnyValue(static_cast<int64_t>(in.int_value())); break;
-    case common_pb::AnyValue::kDoubleValue: *out = AnyValue(in.double_value()); break;
-    case common_pb::AnyValue::kBytesValue: *out = AnyValue(Bytes{in.bytes_value()}); break;
+    case common_pb::AnyValue::kStringValue:
+      *out = AnyValue(in.string_value());
+      break;
+    case common_pb::AnyValue::kBoolValue:
+      *out = AnyValue(in.bool_value());
+      break;
+    case common_pb::AnyValue::kIntValue:
+      *out = AnyValue(static_cast<int64_t>(in.int_value()));
+      break;
+    case common_pb::AnyValue::kDoubleValue:
+      *out = AnyValue(in.double_value());
+      break;
+    case common_pb::AnyValue::kBytesValue:
+      *out = AnyValue(Bytes{in.bytes_value()});
+      break;
     case common_pb::AnyValue::kArrayValue: {
       AnyValue::Array array(static_cast<size_t>(in.array_value().values_size()));
       for (int i = 0; i < in.array_value().values_size(); ++i) {
-        FromProto(in.array_value().values(i), &array[i]);
+        Status st = FromProto(in.array_value().values(i), &array[i], depth + 1);
+        if (!st.ok()) return AtPath(AtPath(st, "values", i), "array_value");
       }
       *out = AnyValue(std::move(array));
       break;
     }
     case common_pb::AnyValue::kKvlistValue: {
       AnyValue::KvList kvs;
-      FromProto(in.kvlist_value().values(), &kvs);
+      Status st = FromProto(in.kvlist_value().values(), &kvs, "values", depth + 1);
+      if (!st.ok()) return AtPath(st, "kvlist_value");
       *out = AnyValue(std::move(kvs));
       break;
     }
-    case common_pb::AnyValue::VALUE_NOT_SET: *out = AnyValue(); break;
+    case common_pb::AnyValue::VALUE_NOT_SET:
+      *out = AnyValue();
+      break;
   }
+  return Status::Ok();
 }
 
-void FromProto(const resource_pb::Resource& in, Resource* out) {
-  FromProto(in.attributes(), &out->attributes);
+Status FromProto(const resource_pb::Resource& in, Resource* out) {
   out->dropped_attributes_count = in.dropped_attributes_count();
+  return FromProto(in.attributes(), &out->attributes, "attributes");
 }
 
-void FromProto(const common_pb::InstrumentationScope& in, InstrumentationScope* out) {
+Status FromProto(const common_pb::InstrumentationScope& in, InstrumentationScope* out) {
   out->name = in.name();
   out->version = in.version();
-  FromProto(in.attributes(), &out->attributes);
   out->dropped_attributes_count = in.dropped_attributes_count();
+  return FromProto(in.attributes(), &out->attributes, "attributes");
 }
 
 Status FromProto(const logs_pb::LogRecord& in, LogRecord* out) {
@@ -141,8 +170,11 @@ Status FromProto(const logs_pb::LogRecord& in, LogRecord* out) {
   out->observed_time_unix_nano = in.observed_time_unix_nano();
   out->severity_number = static_cast<int32_t>(in.severity_number());
   out->severity_text = in.severity_text();
-  if (in.has_body()) FromProto(in.body(), &out->body);
-  FromProto(in.attributes(), &out->attributes);
+  if (in.has_body()) {
+    Status st = FromProto(in.body(), &out->body, 0);
+    if (!st.ok()) return AtPath(st, "body");
+  }
+  NJ_RETURN_IF_ERROR(FromProto(in.attributes(), &out->attributes, "attributes"));
   out->dropped_attributes_count = in.dropped_attributes_count();
   out->flags = in.flags();
   NJ_RETURN_IF_ERROR(CopyId(in.trace_id(), &out->trace_id, "trace_id"));
@@ -156,13 +188,17 @@ Status FromProto(const collector_logs_pb::ExportLogsServiceRequest& in, LogsData
   for (int r = 0; r < in.resource_logs_size(); ++r) {
     const auto& rl_in = in.resource_logs(r);
     ResourceLogs& rl = out->resource_logs[r];
-    FromProto(rl_in.resource(), &rl.resource);
+    Status rst = FromProto(rl_in.resource(), &rl.resource);
+    if (!rst.ok()) return AtPath(AtPath(rst, "resource"), "resource_logs", r);
     rl.schema_url = rl_in.schema_url();
     rl.scope_logs.resize(static_cast<size_t>(rl_in.scope_logs_size()));
     for (int s = 0; s < rl_in.scope_logs_size(); ++s) {
       const auto& sl_in = rl_in.scope_logs(s);
       ScopeLogs& sl = rl.scope_logs[s];
-      FromProto(sl_in.scope(), &sl.scope);
+      Status sst = FromProto(sl_in.scope(), &sl.scope);
+      if (!sst.ok()) {
+        return AtPath(AtPath(AtPath(sst, "scope"), "scope_logs", s), "resource_logs", r);
+      }
       sl.schema_url = sl_in.schema_url();
       sl.log_records.resize(static_cast<size_t>(sl_in.log_records_size()));
       for (int i = 0; i < sl_in.log_records_size(); ++i) {
@@ -177,10 +213,12 @@ Status FromProto(const collector_logs_pb::ExportLogsServiceRequest& in, LogsData
 }
 
 Status FromProto(const metrics_pb::Exemplar& in, Exemplar* out) {
-  FromProto(in.filtered_attributes(), &out->filtered_attributes);
+  NJ_RETURN_IF_ERROR(
+      FromProto(in.filtered_attributes(), &out->filtered_attributes, "filtered_attributes"));
   out->time_unix_nano = in.time_unix_nano();
   if (in.value_case() == metrics_pb::Exemplar::kAsDouble) out->value = in.as_double();
-  if (in.value_case() == metrics_pb::Exemplar::kAsInt) out->value = static_cast<int64_t>(in.as_int());
+  if (in.value_case() == metrics_pb::Exemplar::kAsInt)
+    out->value = static_cast<int64_t>(in.as_int());
   NJ_RETURN_IF_ERROR(CopyId(in.span_id(), &out->span_id, "span_id"));
   return CopyId(in.trace_id(), &out->trace_id, "trace_id");
 }
@@ -195,7 +233,7 @@ Status FromProto(const pb::RepeatedPtrField<metrics_pb::Exemplar>& in, std::vect
 }
 
 Status FromProto(const metrics_pb::NumberDataPoint& in, NumberDataPoint* out) {
-  FromProto(in.attributes(), &out->attributes);
+  NJ_RETURN_IF_ERROR(FromProto(in.attributes(), &out->attributes, "attributes"));
   out->start_time_unix_nano = in.start_time_unix_nano();
   out->time_unix_nano = in.time_unix_nano();
   if (in.value_case() == metrics_pb::NumberDataPoint::kAsDouble) out->value = in.as_double();
@@ -207,7 +245,7 @@ Status FromProto(const metrics_pb::NumberDataPoint& in, NumberDataPoint* out) {
 }
 
 Status FromProto(const metrics_pb::HistogramDataPoint& in, HistogramDataPoint* out) {
-  FromProto(in.attributes(), &out->attributes);
+  NJ_RETURN_IF_ERROR(FromProto(in.attributes(), &out->attributes, "attributes"));
   out->start_time_unix_nano = in.start_time_unix_nano();
   out->time_unix_nano = in.time_unix_nano();
   out->count = in.count();
@@ -228,7 +266,7 @@ void FromProto(const metrics_pb::ExponentialHistogramDataPoint::Buckets& in,
 
 Status FromProto(const metrics_pb::ExponentialHistogramDataPoint& in,
                  ExponentialHistogramDataPoint* out) {
-  FromProto(in.attributes(), &out->attributes);
+  NJ_RETURN_IF_ERROR(FromProto(in.attributes(), &out->attributes, "attributes"));
   out->start_time_unix_nano = in.start_time_unix_nano();
   out->time_unix_nano = in.time_unix_nano();
   out->count = in.count();
@@ -245,7 +283,7 @@ Status FromProto(const metrics_pb::ExponentialHistogramDataPoint& in,
 }
 
 Status FromProto(const metrics_pb::SummaryDataPoint& in, SummaryDataPoint* out) {
-  FromProto(in.attributes(), &out->attributes);
+  NJ_RETURN_IF_ERROR(FromProto(in.attributes(), &out->attributes, "attributes"));
   out->start_time_unix_nano = in.start_time_unix_nano();
   out->time_unix_nano = in.time_unix_nano();
   out->count = in.count();
@@ -273,7 +311,7 @@ Status FromProto(const metrics_pb::Metric& in, Metric* out) {
   out->name = in.name();
   out->description = in.description();
   out->unit = in.unit();
-  FromProto(in.metadata(), &out->metadata);
+  NJ_RETURN_IF_ERROR(FromProto(in.metadata(), &out->metadata, "metadata"));
   switch (in.data_case()) {
     case metrics_pb::Metric::kGauge: {
       Gauge g;
@@ -303,8 +341,8 @@ Status FromProto(const metrics_pb::Metric& in, Metric* out) {
     }
     case metrics_pb::Metric::kExponentialHistogram: {
       ExponentialHistogram h;
-      h.aggregation_temporality = static_cast<AggregationTemporality>(
-          in.exponential_histogram().aggregation_temporality());
+      h.aggregation_temporality =
+          static_cast<AggregationTemporality>(in.exponential_histogram().aggregation_temporality());
       Status st = PointsFromProto(in.exponential_histogram().data_points(), &h.data_points);
       if (!st.ok()) return AtPath(st, "exponential_histogram");
       out->data = std::move(h);
@@ -328,13 +366,17 @@ Status FromProto(const collector_metrics_pb::ExportMetricsServiceRequest& in, Me
   for (int r = 0; r < in.resource_metrics_size(); ++r) {
     const auto& rm_in = in.resource_metrics(r);
     ResourceMetrics& rm = out->resource_metrics[r];
-    FromProto(rm_in.resource(), &rm.resource);
+    Status rst = FromProto(rm_in.resource(), &rm.resource);
+    if (!rst.ok()) return AtPath(AtPath(rst, "resource"), "resource_metrics", r);
     rm.schema_url = rm_in.schema_url();
     rm.scope_metrics.resize(static_cast<size_t>(rm_in.scope_metrics_size()));
     for (int s = 0; s < rm_in.scope_metrics_size(); ++s) {
       const auto& sm_in = rm_in.scope_metrics(s);
       ScopeMetrics& sm = rm.scope_metrics[s];
-      FromProto(sm_in.scope(), &sm.scope);
+      Status sst = FromProto(sm_in.scope(), &sm.scope);
+      if (!sst.ok()) {
+        return AtPath(AtPath(AtPath(sst, "scope"), "scope_metrics", s), "resource_metrics", r);
+      }
       sm.schema_url = sm_in.schema_url();
       sm.metrics.resize(static_cast<size_t>(sm_in.metrics_size()));
       for (int m = 0; m < sm_in.metrics_size(); ++m) {
@@ -364,12 +406,23 @@ void ToProto(const Attributes& in, pb::RepeatedPtrField<common_pb::KeyValue>* ou
 
 void ToProto(const AnyValue& in, common_pb::AnyValue* out) {
   switch (in.kind()) {
-    case ValueKind::kEmpty: break;
-    case ValueKind::kString: out->set_string_value(in.string_value()); break;
-    case ValueKind::kBool: out->set_bool_value(in.bool_value()); break;
-    case ValueKind::kInt: out->set_int_value(in.int_value()); break;
-    case ValueKind::kDouble: out->set_double_value(in.double_value()); break;
-    case ValueKind::kBytes: out->set_bytes_value(in.bytes_value().data); break;
+    case ValueKind::kEmpty:
+      break;
+    case ValueKind::kString:
+      out->set_string_value(in.string_value());
+      break;
+    case ValueKind::kBool:
+      out->set_bool_value(in.bool_value());
+      break;
+    case ValueKind::kInt:
+      out->set_int_value(in.int_value());
+      break;
+    case ValueKind::kDouble:
+      out->set_double_value(in.double_value());
+      break;
+    case ValueKind::kBytes:
+      out->set_bytes_value(in.bytes_value().data);
+      break;
     case ValueKind::kArray: {
       common_pb::ArrayValue* array = out->mutable_array_value();
       for (const AnyValue& v : in.array_value()) ToProto(v, array->add_values());

@@ -1,11 +1,16 @@
-// Protobuf wire-format diagnosis; see proto_diagnose.h.
-#include "otlp/proto_diagnose.h"
+// Protobuf wire-format checks and diagnosis; see proto_wire.h.
+#include "otlp/proto_wire.h"
 
 #include <google/protobuf/descriptor.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 
 #include "base/utf8.h"
 
@@ -53,13 +58,20 @@ int ExpectedWireType(const FieldDescriptor* field) {
 
 const char* WireTypeName(int wire) {
   switch (wire) {
-    case kVarint: return "varint";
-    case kFixed64: return "64-bit";
-    case kLengthDelimited: return "length-delimited";
-    case kStartGroup: return "start-group";
-    case kEndGroup: return "end-group";
-    case kFixed32: return "32-bit";
-    default: return "invalid";
+    case kVarint:
+      return "varint";
+    case kFixed64:
+      return "64-bit";
+    case kLengthDelimited:
+      return "length-delimited";
+    case kStartGroup:
+      return "start-group";
+    case kEndGroup:
+      return "end-group";
+    case kFixed32:
+      return "32-bit";
+    default:
+      return "invalid";
   }
 }
 
@@ -206,8 +218,8 @@ class Walker {
       return false;
     }
     if (*len > end - pos_) {
-      Fail(where, "length " + std::to_string(*len) + " exceeds the " +
-                      std::to_string(end - pos_) + " bytes left");
+      Fail(where, "length " + std::to_string(*len) + " exceeds the " + std::to_string(end - pos_) +
+                      " bytes left");
       return false;
     }
     size_t start = pos_;
@@ -273,10 +285,160 @@ class Walker {
   std::string error_;
 };
 
+// ----- the fast check ----------------------------------------------------------------------
+
+// The wire types of one message's fields, indexed by field number, and where message fields
+// lead. Built once per root type from the descriptors.
+struct WireTable {
+  struct Field {
+    int8_t wire = -1;       // expected wire type, -1 = unknown field number
+    bool packable = false;  // a repeated scalar, which may also arrive packed
+    int child = -1;         // for message fields: index of the child's table
+  };
+  std::vector<Field> fields;
+};
+
+class WireSchema {
+ public:
+  explicit WireSchema(const Descriptor* root) { Add(root); }
+
+  const WireTable& table(int index) const { return tables_[static_cast<size_t>(index)]; }
+
+ private:
+  int Add(const Descriptor* descriptor) {
+    auto it = index_.find(descriptor);
+    if (it != index_.end()) return it->second;
+    int index = static_cast<int>(tables_.size());
+    index_[descriptor] = index;
+    tables_.emplace_back();
+    int max_number = 0;
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      max_number = std::max(max_number, descriptor->field(i)->number());
+    }
+    std::vector<WireTable::Field> fields(static_cast<size_t>(max_number) + 1);
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      const FieldDescriptor* f = descriptor->field(i);
+      WireTable::Field& entry = fields[static_cast<size_t>(f->number())];
+      entry.wire = static_cast<int8_t>(ExpectedWireType(f));
+      entry.packable = f->is_repeated() && entry.wire != kLengthDelimited;
+      if (f->type() == FieldDescriptor::TYPE_MESSAGE) entry.child = Add(f->message_type());
+    }
+    // tables_ may have grown during the recursion; index again rather than keep a reference.
+    tables_[static_cast<size_t>(index)].fields = std::move(fields);
+    return index;
+  }
+
+  std::vector<WireTable> tables_;
+  std::unordered_map<const Descriptor*, int> index_;
+};
+
+const WireSchema& SchemaFor(const Descriptor* root) {
+  static std::mutex mutex;
+  static auto* schemas = new std::unordered_map<const Descriptor*, std::unique_ptr<WireSchema>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& schema = (*schemas)[root];
+  if (!schema) schema = std::make_unique<WireSchema>(root);
+  return *schema;
+}
+
+class FastChecker {
+ public:
+  FastChecker(const WireSchema& schema, std::string_view bytes, int max_depth)
+      : schema_(schema),
+        p_(reinterpret_cast<const uint8_t*>(bytes.data())),
+        max_depth_(max_depth) {}
+
+  bool Run(size_t size) { return Message(0, p_ + size, 0); }
+
+ private:
+  bool Varint(const uint8_t** p, const uint8_t* end, uint64_t* out) {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (*p >= end) return false;
+      uint8_t b = *(*p)++;
+      if (shift == 63 && b > 1) return false;
+      value |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        *out = value;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool Skip(int wire, uint32_t number, const uint8_t** p, const uint8_t* end, int depth) {
+    uint64_t v;
+    switch (wire) {
+      case kVarint:
+        return Varint(p, end, &v);
+      case kFixed64:
+        if (end - *p < 8) return false;
+        *p += 8;
+        return true;
+      case kFixed32:
+        if (end - *p < 4) return false;
+        *p += 4;
+        return true;
+      case kLengthDelimited:
+        if (!Varint(p, end, &v) || v > static_cast<uint64_t>(end - *p)) return false;
+        *p += v;
+        return true;
+      case kStartGroup:
+        if (depth > max_depth_) return false;
+        while (*p < end) {
+          uint64_t tag;
+          if (!Varint(p, end, &tag)) return false;
+          int inner_wire = static_cast<int>(tag & 7);
+          if (inner_wire == kEndGroup) return (tag >> 3) == number;
+          if (!Skip(inner_wire, static_cast<uint32_t>(tag >> 3), p, end, depth + 1)) return false;
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  bool Message(int table_index, const uint8_t* end, int depth) {
+    if (depth > max_depth_) return false;
+    const WireTable& table = schema_.table(table_index);
+    while (p_ < end) {
+      uint64_t tag;
+      if (!Varint(&p_, end, &tag)) return false;
+      uint64_t number = tag >> 3;
+      int wire = static_cast<int>(tag & 7);
+      if (number == 0 || number > 536870911 || wire == kEndGroup) return false;
+      const WireTable::Field* field =
+          number < table.fields.size() ? &table.fields[number] : nullptr;
+      if (field == nullptr || field->wire < 0) {
+        if (!Skip(wire, static_cast<uint32_t>(number), &p_, end, depth)) return false;
+        continue;
+      }
+      if (wire != field->wire && !(field->packable && wire == kLengthDelimited)) return false;
+      if (field->child >= 0) {
+        uint64_t len;
+        if (!Varint(&p_, end, &len) || len > static_cast<uint64_t>(end - p_)) return false;
+        const uint8_t* child_end = p_ + len;
+        if (!Message(field->child, child_end, depth + 1)) return false;
+        p_ = child_end;
+        continue;
+      }
+      if (!Skip(wire, static_cast<uint32_t>(number), &p_, end, depth)) return false;
+    }
+    return p_ == end;
+  }
+
+  const WireSchema& schema_;
+  const uint8_t* p_;
+  int max_depth_;
+};
+
 }  // namespace
 
-std::string DiagnoseProtobuf(const Descriptor* descriptor, std::string_view bytes,
-                             int max_depth) {
+bool ValidateWireFormat(const Descriptor* descriptor, std::string_view bytes, int max_depth) {
+  return FastChecker(SchemaFor(descriptor), bytes, max_depth).Run(bytes.size());
+}
+
+std::string DiagnoseProtobuf(const Descriptor* descriptor, std::string_view bytes, int max_depth) {
   return Walker(bytes, max_depth).Run(descriptor);
 }
 
