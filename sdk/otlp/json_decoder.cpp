@@ -85,10 +85,13 @@ Status GetString(std::string_view key, const JsonValue& v, std::string* out) {
   }
   if (!v.IsString()) return WrongType(key, "a string", v);
   std::string_view s(v.GetString(), v.GetStringLength());
-  // The parser validates the raw bytes; \u escapes can still produce lone surrogates.
-  size_t bad = FindInvalidUtf8(s);
-  if (bad != std::string_view::npos) {
-    return Bad(key, "invalid UTF-8 (an unpaired surrogate escape?) at byte " + std::to_string(bad));
+  // The parser refuses raw bytes that are not UTF-8, so anything invalid here came from a
+  // \u escape of a lone low surrogate (JavaScript strings cut in the middle of a pair). Such
+  // escapes are legal JSON; like Go's encoding/json, and like the same sender's protobuf
+  // exporter, they become U+FFFD rather than costing the whole request.
+  if (!IsValidUtf8(s)) {
+    *out = RepairUtf8(s);
+    return Status::Ok();
   }
   out->assign(s);
   return Status::Ok();
@@ -188,6 +191,16 @@ Status GetInt64(std::string_view key, const JsonValue& v, int64_t* out) {
   }
   return v.IsNumber() ? Bad(key, "expected a 64-bit integer, got a number out of range")
                       : WrongType(key, "a 64-bit integer (string or number)", v);
+}
+
+// True for a bare JSON number that is integral but outside int64. JavaScript senders write
+// every integral double (e.g. 1e21) as an int value, which protobuf would carry as a double;
+// reading it as the double it denotes keeps the value instead of refusing the whole request.
+bool IsIntegralBeyondInt64(const JsonValue& v) {
+  if (!v.IsNumber() || v.IsInt64() || (v.IsUint64() && v.GetUint64() <= INT64_MAX)) return false;
+  double d = v.GetDouble();
+  return std::isfinite(d) && std::floor(d) == d &&
+         (d >= 9223372036854775808.0 || d < -9223372036854775808.0);
 }
 
 Status GetInt32(std::string_view key, const JsonValue& v, int64_t lo, int64_t hi, int64_t* out) {
@@ -366,9 +379,13 @@ Status DecodeAnyValue(const JsonValue& v, AnyValue* out, int depth) {
       NJ_RETURN_IF_ERROR(GetBool(key, val, &b));
       *out = AnyValue(b);
     } else if (Is(key, "intValue", "int_value")) {
-      int64_t i;
-      NJ_RETURN_IF_ERROR(GetInt64(key, val, &i));
-      *out = AnyValue(i);
+      if (IsIntegralBeyondInt64(val)) {
+        *out = AnyValue(val.GetDouble());
+      } else {
+        int64_t i;
+        NJ_RETURN_IF_ERROR(GetInt64(key, val, &i));
+        *out = AnyValue(i);
+      }
     } else if (Is(key, "doubleValue", "double_value")) {
       double d;
       NJ_RETURN_IF_ERROR(GetDouble(key, val, &d));
@@ -562,6 +579,10 @@ bool NumberMember(std::string_view key, const JsonValue& val, NumberValue* out, 
   }
   if (Is(key, "asInt", "as_int")) {
     if (val.IsNull()) return true;
+    if (IsIntegralBeyondInt64(val)) {
+      *out = val.GetDouble();
+      return true;
+    }
     int64_t i;
     *st = GetInt64(key, val, &i);
     if (st->ok()) *out = i;
@@ -937,12 +958,61 @@ Status CountTraces(const JsonValue& root, TracesSummary* out) {
 
 // ----- documents ---------------------------------------------------------------------------
 
+int Hex4(std::string_view s, size_t at) {
+  if (at + 4 > s.size()) return -1;
+  int v = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    char c = s[i];
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// Returns `body` with each \uD800-\uDBFF escape that is not followed by a low-surrogate escape
+// replaced by \uFFFD (same length). Backslashes only occur inside JSON strings, so no string
+// tracking is needed; every other escape is copied as is.
+std::string ReplaceLoneSurrogateEscapes(std::string_view body) {
+  std::string out(body);
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] != '\\') continue;
+    if (out[i + 1] != 'u') {
+      ++i;  // skip the escaped character, which may itself be a backslash
+      continue;
+    }
+    int cp = Hex4(out, i + 2);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      bool paired = i + 7 < out.size() && out[i + 6] == '\\' && out[i + 7] == 'u' &&
+                    Hex4(out, i + 8) >= 0xDC00 && Hex4(out, i + 8) <= 0xDFFF;
+      if (paired) {
+        i += 11;
+        continue;
+      }
+      out.replace(i + 2, 4, "FFFD");
+    }
+    i += 5;
+  }
+  return out;
+}
+
 // Parses `body` as one JSON object. The iterative parser keeps deep nesting off the stack;
 // full precision keeps doubles exact.
 Status ParseDocument(std::string_view body, const char* what, rapidjson::Document* doc) {
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
                               rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
   doc->Parse<kFlags>(body.data(), body.size());
+  std::string repaired;
+  if (doc->HasParseError() &&
+      doc->GetParseError() == rapidjson::kParseErrorStringUnicodeSurrogateInvalid) {
+    // A lone high surrogate escape: replace every one with U+FFFD in one linear pass and parse
+    // once more (see GetString for why).
+    repaired = ReplaceLoneSurrogateEscapes(body);
+    doc->Parse<kFlags>(repaired.data(), repaired.size());
+  }
   if (doc->HasParseError()) {
     return InvalidArgument(std::string("OTLP/JSON ") + what + ": invalid JSON at byte " +
                            std::to_string(doc->GetErrorOffset()) + ": " +

@@ -161,6 +161,42 @@ TEST(JsonCodec, AcceptsWhatRealSendersWrite) {
   EXPECT_EQ(r.flags, 1u);
 }
 
+TEST(JsonCodec, LoneSurrogateEscapesBecomeReplacementCharacters) {
+  // JavaScript strings cut inside a surrogate pair serialise as lone \u escapes: legal JSON
+  // that encodes no character. Like the sender's own protobuf path, they become U+FFFD.
+  auto logs = DecodeLogs(
+      R"({"resourceLogs": [{"scopeLogs": [{"logRecords": [
+          {"body": {"stringValue": "cut emoji \ud83e"}, "severityText": "\udc00x",
+           "eventName": "pair \ud83d\ude00 ok, escaped \\ud83e stays"}]}]}]})",
+      Encoding::kJson);
+  ASSERT_TRUE(logs.ok()) << logs.status().ToString();
+  const LogRecord& r = logs->resource_logs[0].scope_logs[0].log_records[0];
+  EXPECT_EQ(r.body.string_value(), "cut emoji \xef\xbf\xbd");
+  EXPECT_EQ(r.severity_text, "\xef\xbf\xbdx");
+  EXPECT_EQ(r.event_name, "pair \xf0\x9f\x98\x80 ok, escaped \\ud83e stays");
+}
+
+TEST(JsonCodec, IntegralNumbersBeyondInt64AreReadAsDoubles) {
+  // JavaScript writes any integral double, however large, as a bare intValue number.
+  auto logs = DecodeLogs(
+      R"({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"intValue": 1e21},
+          "attributes": [{"key": "k", "value": {"intValue": -9223372036854777856}}]}]}]}]})",
+      Encoding::kJson);
+  ASSERT_TRUE(logs.ok()) << logs.status().ToString();
+  const LogRecord& r = logs->resource_logs[0].scope_logs[0].log_records[0];
+  EXPECT_EQ(r.body, AnyValue(1e21));
+  EXPECT_EQ(r.attributes[0].value, AnyValue(-9223372036854777856.0));
+  // -2^63 itself still fits, and a string beyond int64 is still an error.
+  EXPECT_TRUE(DecodeLogs(R"({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body":
+      {"intValue": -9223372036854775808}}]}]}]})",
+                         Encoding::kJson)
+                  .ok());
+  EXPECT_FALSE(DecodeLogs(R"({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body":
+      {"intValue": "9223372036854775808"}}]}]}]})",
+                          Encoding::kJson)
+                   .ok());
+}
+
 TEST(JsonCodec, DecodesEveryMetricType) {
   constexpr const char* kMetrics = R"({"resourceMetrics": [{"scopeMetrics": [{"metrics": [
     {"name": "g", "gauge": {"dataPoints": [{"asDouble": 1.5, "timeUnixNano": "10"}]}},
