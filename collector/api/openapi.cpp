@@ -1,0 +1,150 @@
+// The OpenAPI document of the query API; see openapi.h. Keep it in step with docs/api.md and
+// with QueryApi::Routes() (a test checks every route appears here).
+#include "api/openapi.h"
+
+namespace nightjar::collector {
+namespace {
+
+constexpr std::string_view kDocument = R"json({
+  "openapi": "3.0.3",
+  "info": {
+    "title": "Nightjar collector query API",
+    "version": "1",
+    "description": "Search stored logs and query stored metrics. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
+  },
+  "servers": [{"url": "http://127.0.0.1:4380"}],
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "parameters": {
+      "q": {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words that must all appear in the body (full-text search)."},
+      "fts": {"name": "fts", "in": "query", "schema": {"type": "string"}, "description": "A raw SQLite FTS5 query expression (AND/OR/NOT, \"phrases\", prefix*)."},
+      "service": {"name": "service", "in": "query", "schema": {"type": "string"}, "description": "Resource attribute service.name."},
+      "severity_min": {"name": "severity_min", "in": "query", "schema": {"type": "string"}, "description": "Lowest severity: 0..24 or trace|debug|info|warn|error|fatal."},
+      "severity_max": {"name": "severity_max", "in": "query", "schema": {"type": "string"}, "description": "Highest severity: 0..24 or a level name (the level's highest number)."},
+      "from": {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "Start of the time range (inclusive)."},
+      "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "End of the time range (exclusive)."},
+      "attr": {"name": "attr.<key>", "in": "query", "schema": {"type": "string"}, "description": "Attribute equality filter; repeatable with different keys."},
+      "resource": {"name": "resource.<key>", "in": "query", "schema": {"type": "string"}, "description": "Resource attribute equality filter."},
+      "label": {"name": "label.<key>", "in": "query", "schema": {"type": "string"}, "description": "Classifier label equality filter."},
+      "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}, "description": "Page size or result limit (default 100, at most api.max_limit)."},
+      "metric": {"name": "metric", "in": "query", "required": true, "schema": {"type": "string"}, "description": "Metric name."},
+      "step": {"name": "step", "in": "query", "schema": {"type": "string", "default": "1m"}, "description": "Bucket width."}
+    },
+    "schemas": {
+      "Error": {"type": "object", "properties": {"error": {"type": "string"}, "code": {"type": "string"}}},
+      "LogRecord": {
+        "type": "object",
+        "properties": {
+          "id": {"type": "string"}, "time": {"type": "string", "format": "date-time"},
+          "time_unix_nano": {"type": "string"}, "observed_time_unix_nano": {"type": "string"},
+          "severity_number": {"type": "integer"}, "severity_text": {"type": "string"},
+          "body": {"description": "String body as a string; other bodies in the store's JSON form."},
+          "attributes": {"type": "object"}, "dropped_attributes_count": {"type": "integer"},
+          "flags": {"type": "integer"}, "trace_id": {"type": "string"}, "span_id": {"type": "string"},
+          "event_name": {"type": "string"}, "labels": {"type": "object"}, "service": {"type": "string"},
+          "resource": {"type": "object", "properties": {"attributes": {"type": "object"}, "dropped_attributes_count": {"type": "integer"}, "schema_url": {"type": "string"}}},
+          "scope": {"type": "object", "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "attributes": {"type": "object"}, "dropped_attributes_count": {"type": "integer"}, "schema_url": {"type": "string"}}}
+        }
+      }
+    }
+  },
+  "security": [{"bearer": []}],
+  "paths": {
+    "/api/v1/logs": {
+      "get": {
+        "summary": "Search log records, newest first, with keyset pagination.",
+        "parameters": [
+          {"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/fts"},
+          {"$ref": "#/components/parameters/service"}, {"$ref": "#/components/parameters/severity_min"},
+          {"$ref": "#/components/parameters/severity_max"}, {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/attr"},
+          {"$ref": "#/components/parameters/resource"}, {"$ref": "#/components/parameters/label"},
+          {"$ref": "#/components/parameters/limit"},
+          {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "next_cursor of the previous page."}
+        ],
+        "responses": {
+          "200": {"description": "A page of records.", "content": {"application/json": {"schema": {"type": "object", "properties": {"logs": {"type": "array", "items": {"$ref": "#/components/schemas/LogRecord"}}, "next_cursor": {"type": "string", "nullable": true}}}}}},
+          "400": {"description": "Bad parameter.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/api/v1/logs/context": {
+      "get": {
+        "summary": "Records before and after one record, from the same stream (resource + scope) or the same file.",
+        "parameters": [
+          {"name": "id", "in": "query", "required": true, "schema": {"type": "string"}},
+          {"name": "before", "in": "query", "schema": {"type": "integer", "default": 10}},
+          {"name": "after", "in": "query", "schema": {"type": "integer", "default": 10}},
+          {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["stream", "file"], "default": "stream"}}
+        ],
+        "responses": {
+          "200": {"description": "The record and its neighbours, oldest first.", "content": {"application/json": {"schema": {"type": "object", "properties": {"before": {"type": "array", "items": {"$ref": "#/components/schemas/LogRecord"}}, "record": {"$ref": "#/components/schemas/LogRecord"}, "after": {"type": "array", "items": {"$ref": "#/components/schemas/LogRecord"}}}}}}},
+          "404": {"description": "No such record.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/api/v1/logs/volume": {
+      "get": {
+        "summary": "Record counts per time bucket, split by severity level or service.",
+        "parameters": [
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/step"},
+          {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["severity", "service", "none"], "default": "severity"}},
+          {"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/fts"},
+          {"$ref": "#/components/parameters/service"}, {"$ref": "#/components/parameters/severity_min"},
+          {"$ref": "#/components/parameters/severity_max"}, {"$ref": "#/components/parameters/attr"},
+          {"$ref": "#/components/parameters/resource"}, {"$ref": "#/components/parameters/label"}
+        ],
+        "responses": {"200": {"description": "Counts.", "content": {"application/json": {"schema": {"type": "object", "properties": {"start": {"type": "string"}, "start_unix_nano": {"type": "string"}, "step_seconds": {"type": "number"}, "buckets": {"type": "integer"}, "from_rollup": {"type": "boolean"}, "series": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "counts": {"type": "array", "items": {"type": "integer"}}}}}}}}}}}
+      }
+    },
+    "/api/v1/metrics": {
+      "get": {
+        "summary": "Stored metric names with type, unit and series count.",
+        "parameters": [{"name": "prefix", "in": "query", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/limit"}],
+        "responses": {"200": {"description": "Metrics.", "content": {"application/json": {"schema": {"type": "object", "properties": {"metrics": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "unit": {"type": "string"}, "description": {"type": "string"}, "temporality": {"type": "integer"}, "monotonic": {"type": "boolean"}, "series": {"type": "integer"}}}}}}}}}}
+      }
+    },
+    "/api/v1/metrics/series": {
+      "get": {
+        "summary": "Series of one metric, filtered by point or resource attributes.",
+        "parameters": [{"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/attr"}, {"$ref": "#/components/parameters/limit"}],
+        "responses": {"200": {"description": "Series.", "content": {"application/json": {"schema": {"type": "object", "properties": {"series": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "metric": {"type": "string"}, "type": {"type": "string"}, "unit": {"type": "string"}, "attributes": {"type": "object"}, "resource_attributes": {"type": "object"}, "service": {"type": "string"}, "scope": {"type": "string"}}}}}}}}}}
+      }
+    },
+    "/api/v1/metrics/query": {
+      "get": {
+        "summary": "One or several metrics aggregated into time buckets, optionally grouped by an attribute. Histogram metrics answer p50/p95/p99 from their buckets.",
+        "parameters": [
+          {"name": "metric", "in": "query", "required": true, "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true, "description": "Metric name; repeat to overlay several."},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/step"},
+          {"name": "agg", "in": "query", "schema": {"type": "string", "enum": ["avg", "sum", "min", "max", "count", "rate", "p50", "p95", "p99"], "default": "avg"}},
+          {"name": "group_by", "in": "query", "schema": {"type": "string"}, "description": "Attribute key (point attributes, then resource attributes)."},
+          {"$ref": "#/components/parameters/attr"},
+          {"$ref": "#/components/parameters/limit"}
+        ],
+        "responses": {
+          "200": {"description": "Bucketed values (null = no data).", "content": {"application/json": {"schema": {"type": "object", "properties": {"start": {"type": "string"}, "start_unix_nano": {"type": "string"}, "step_seconds": {"type": "number"}, "buckets": {"type": "integer"}, "agg": {"type": "string"}, "truncated": {"type": "boolean"}, "from_rollup": {"type": "boolean"}, "series": {"type": "array", "items": {"type": "object", "properties": {"metric": {"type": "string"}, "type": {"type": "string"}, "group": {"type": "object"}, "values": {"type": "array", "items": {"type": "number", "nullable": true}}}}}}}}}},
+          "400": {"description": "Bad parameter.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/api/v1/metrics/histogram": {
+      "get": {
+        "summary": "How a metric's values spread over N equal-width bins in a time range.",
+        "parameters": [{"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "bins", "in": "query", "schema": {"type": "integer", "default": 20, "maximum": 1000}}, {"$ref": "#/components/parameters/attr"}],
+        "responses": {"200": {"description": "Bins.", "content": {"application/json": {"schema": {"type": "object", "properties": {"min": {"type": "number"}, "max": {"type": "number"}, "total": {"type": "integer"}, "bins": {"type": "array", "items": {"type": "object", "properties": {"lower": {"type": "number"}, "upper": {"type": "number"}, "count": {"type": "integer"}}}}}}}}}}
+      }
+    },
+    "/api/v1/openapi.json": {
+      "get": {"summary": "This document.", "security": [], "responses": {"200": {"description": "OpenAPI 3 document."}}}
+    }
+  }
+})json";
+
+}  // namespace
+
+std::string_view OpenApiDocument() { return kDocument; }
+
+}  // namespace nightjar::collector

@@ -1,0 +1,134 @@
+// Wiring of the collector's parts; see collector.h.
+#include "collector.h"
+
+#include "base/logging.h"
+
+namespace nightjar::collector {
+namespace {
+
+HttpServerOptions ServerOptions(const ListenAddress& listen, int threads, const char* name) {
+  HttpServerOptions o;
+  o.address = listen.host;
+  o.port = listen.port;
+  o.threads = threads;
+  o.max_queued = 256;
+  o.name = name;
+  return o;
+}
+
+bool SameListener(const ListenAddress& a, const ListenAddress& b) {
+  return a.host == b.host && a.port == b.port && a.port != 0;
+}
+
+}  // namespace
+
+Collector::Collector(CollectorConfig config)
+    : config_(std::move(config)),
+      ingest_auth_(config_.auth.ingest_tokens),
+      api_auth_(config_.auth.api_tokens) {}
+
+Collector::~Collector() { Stop(); }
+
+void Collector::AddLogEnricher(std::shared_ptr<LogEnricher> enricher) {
+  enrichers_.push_back(std::move(enricher));
+}
+
+void Collector::AddCommitObserver(std::shared_ptr<CommitObserver> observer) {
+  observers_.push_back(std::move(observer));
+}
+
+Status Collector::Start() {
+  StoreOptions store;
+  store.path = config_.DatabasePath();
+  store.synchronous = config_.store.synchronous == "full" ? "FULL" : "NORMAL";
+  store.writer_cache_mib = static_cast<int64_t>(config_.store.cache_size >> 20);
+  store.readers = config_.store.readers;
+  auto opened = Store::Open(store);
+  if (!opened.ok()) return opened.status();
+  store_ = std::move(opened).value();
+
+  PipelineOptions pipeline;
+  pipeline.queue_max_bytes = config_.pipeline.queue_max_bytes;
+  pipeline.max_batch_bytes = config_.pipeline.max_batch_bytes;
+  pipeline.retention.logs = config_.retention.logs;
+  pipeline.retention.metrics = config_.retention.metrics;
+  pipeline.retention.max_bytes = config_.retention.max_size;
+  pipeline.retention.interval = config_.retention.interval;
+  pipeline_ = std::make_unique<Pipeline>(store_.get(), pipeline, &metrics_);
+  for (const auto& enricher : enrichers_) pipeline_->AddLogEnricher(enricher);
+  for (const auto& observer : observers_) pipeline_->AddCommitObserver(observer);
+  pipeline_->Start();
+
+  metrics_.registry().GaugeFunction(
+      "nightjar_collector_queue_bytes", "Bytes of requests queued or being written.",
+      [this] { return pipeline_ ? static_cast<double>(pipeline_->queue().bytes()) : 0.0; });
+  metrics_.registry().GaugeFunction(
+      "nightjar_collector_queue_limit_bytes", "The ingest queue's limit.",
+      [this] { return pipeline_ ? static_cast<double>(pipeline_->queue().max_bytes()) : 0.0; });
+  metrics_.registry().GaugeFunction(
+      "nightjar_collector_database_bytes", "Size of the database file and its write-ahead log.",
+      [this] { return store_ ? static_cast<double>(store_->FileBytes()) : 0.0; });
+  metrics_.registry().GaugeFunction("nightjar_collector_ready",
+                                    "1 when the store is open and the writer runs.",
+                                    [this] { return Ready() ? 1.0 : 0.0; });
+
+  receiver_ = std::make_unique<OtlpHttpReceiver>(config_.receiver, &ingest_auth_, pipeline_.get(),
+                                                 &metrics_);
+  QueryApiOptions api;
+  api.query_timeout = config_.api.query_timeout;
+  api.max_limit = config_.api.max_limit;
+  api_ = std::make_unique<QueryApi>(store_.get(), &api_auth_, api, &metrics_);
+
+  otlp_server_ = std::make_unique<HttpServer>(
+      ServerOptions(config_.receiver.listen, config_.receiver.threads, "otlp"));
+  receiver_->Register(*otlp_server_);
+  RegisterOps(*otlp_server_);
+  HttpServer* api_server = otlp_server_.get();
+  if (!SameListener(config_.receiver.listen, config_.api.listen)) {
+    api_server_ =
+        std::make_unique<HttpServer>(ServerOptions(config_.api.listen, config_.api.threads, "api"));
+    api_server = api_server_.get();
+    RegisterOps(*api_server_);
+  }
+  api_->Register(*api_server);
+  NJ_RETURN_IF_ERROR(otlp_server_->Start());
+  if (api_server_) NJ_RETURN_IF_ERROR(api_server_->Start());
+  return Status::Ok();
+}
+
+void Collector::Stop() {
+  // Order matters: requests in progress wait for their commit, so the writer must outlive the
+  // listeners; the store must outlive the writer.
+  if (api_server_) api_server_->Stop();
+  if (otlp_server_) otlp_server_->Stop();
+  if (pipeline_) pipeline_->Stop();
+  api_server_.reset();
+  otlp_server_.reset();
+  pipeline_.reset();
+  store_.reset();
+}
+
+bool Collector::Ready() const { return store_ != nullptr && pipeline_ && pipeline_->running(); }
+
+uint16_t Collector::otlp_port() const { return otlp_server_ ? otlp_server_->port() : 0; }
+
+uint16_t Collector::api_port() const { return api_server_ ? api_server_->port() : otlp_port(); }
+
+void Collector::RegisterOps(HttpServer& server) {
+  server.Route("GET", "/healthz", [this](HttpServer::Request&, HttpServer::Response& res) {
+    HttpServer::Send(res, 200, "text/plain; charset=utf-8", "ok\n");
+    metrics_.RecordHttp("healthz", 200, 0);
+  });
+  server.Route("GET", "/readyz", [this](HttpServer::Request&, HttpServer::Response& res) {
+    bool ready = Ready();
+    HttpServer::Send(res, ready ? 200 : 503, "text/plain; charset=utf-8",
+                     ready ? "ready\n" : "not ready: the store or its writer is not running\n");
+    metrics_.RecordHttp("readyz", ready ? 200 : 503, 0);
+  });
+  server.Route("GET", "/metrics", [this](HttpServer::Request&, HttpServer::Response& res) {
+    metrics_.RecordHttp("metrics", 200, 0);
+    HttpServer::Send(res, 200, metrics::kContentType, metrics_.registry().Render());
+  });
+}
+
+}  // namespace nightjar::collector

@@ -1,0 +1,92 @@
+// The collector's configuration: the YAML file's schema, its defaults, and validation.
+//
+// Every section and key is optional; an absent file means the embedded defaults, which are
+// safe: listen on localhost only, store under a data directory, no authentication (only local
+// clients can reach it). Unknown keys are errors, so a typo never silently means a default.
+// See docs/api.md ("Configuration") for the reference.
+//
+// Thread-safety: plain values; the loader uses one ConfigNode on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "runtime/config.h"
+#include "runtime/units.h"
+
+namespace nightjar::collector {
+
+// A host and port to listen on ("127.0.0.1:4318", "[::1]:0", ":4318" = all interfaces).
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+  std::string ToString() const;
+};
+
+// Parses "host:port"; `what` names the setting in the error.
+Result<ListenAddress> ParseListenAddress(std::string_view text, std::string_view what);
+
+struct CollectorConfig {
+  std::string log_level = "info";
+  std::string data_dir;  // see DefaultDataDir()
+
+  struct Receiver {
+    ListenAddress listen{"127.0.0.1", 4318};
+    uint64_t max_body_size = 16 << 20;  // compressed and decompressed, per request
+    int threads = 8;
+    Duration commit_timeout = std::chrono::seconds(30);
+    Duration retry_after = std::chrono::seconds(1);
+    Duration max_future_skew = std::chrono::hours(1);
+  } receiver;
+
+  struct Api {
+    ListenAddress listen{"127.0.0.1", 4380};
+    int threads = 4;
+    Duration query_timeout = std::chrono::seconds(10);
+    int max_limit = 1000;
+  } api;
+
+  struct Auth {
+    std::vector<std::string> ingest_tokens;  // empty = ingestion needs no token
+    std::vector<std::string> api_tokens;     // empty = the API needs no token
+  } auth;
+
+  struct Pipeline {
+    uint64_t queue_max_bytes = 64 << 20;
+    uint64_t max_batch_bytes = 16 << 20;
+  } pipeline;
+
+  struct Store {
+    std::string path;  // default: <data_dir>/nightjar.db
+    std::string synchronous = "normal";
+    uint64_t cache_size = 64 << 20;
+    int readers = 4;
+  } store;
+
+  struct Retention {
+    Duration logs = std::chrono::hours(24 * 7);
+    Duration metrics = std::chrono::hours(24 * 30);
+    uint64_t max_size = 0;  // 0 = unlimited
+    Duration interval = std::chrono::minutes(1);
+  } retention;
+
+  // Returns the database file: store.path, or <data_dir>/nightjar.db.
+  std::string DatabasePath() const;
+};
+
+// Returns the data directory used when none is configured: $STATE_DIRECTORY (set by systemd's
+// StateDirectory=), else /var/lib/nightjar when it exists and is writable, else ./nightjar-data.
+std::string DefaultDataDir();
+
+// Reads a configuration; fails with the file, line and column of the first problem.
+Result<CollectorConfig> ParseConfig(ConfigNode root);
+
+// Loads and parses a YAML file.
+Result<CollectorConfig> LoadConfigFile(const std::string& path);
+
+// Returns the embedded defaults.
+CollectorConfig DefaultConfig();
+
+}  // namespace nightjar::collector

@@ -1,0 +1,126 @@
+// Tests of the collector's configuration: defaults, every section, and line-precise errors.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "config/collector_config.h"
+
+namespace nightjar::collector {
+namespace {
+
+Result<CollectorConfig> Parse(std::string_view yaml) {
+  auto root = ConfigNode::LoadString(yaml, "collector.yaml");
+  if (!root.ok()) return root.status();
+  return ParseConfig(std::move(root).value());
+}
+
+TEST(CollectorConfig, EmptyFileMeansSafeDefaults) {
+  auto c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->receiver.listen.ToString(), "127.0.0.1:4318");
+  EXPECT_EQ(c->api.listen.ToString(), "127.0.0.1:4380");
+  EXPECT_TRUE(c->auth.ingest_tokens.empty());
+  EXPECT_EQ(c->retention.logs, std::chrono::hours(24 * 7));
+  EXPECT_EQ(c->DatabasePath(), c->data_dir + "/nightjar.db");
+}
+
+TEST(CollectorConfig, ReadsEverySection) {
+  setenv("NJ_TEST_TOKEN", "a-token-from-the-environment", 1);
+  auto c = Parse(R"(
+log_level: debug
+data_dir: /srv/nightjar
+receiver:
+  listen: "[::1]:14318"
+  max_body_size: 4MiB
+  threads: 3
+  commit_timeout: 5s
+  retry_after: 2s
+  max_future_skew: 10m
+api:
+  listen: 0.0.0.0:8080
+  threads: 2
+  query_timeout: 2s
+  max_limit: 50
+auth:
+  ingest_tokens: ["${NJ_TEST_TOKEN}"]
+  api_tokens: [another-token-0123456789]
+pipeline:
+  queue_max_bytes: 8MiB
+  max_batch_bytes: 1MiB
+store:
+  path: /tmp/x.db
+  synchronous: full
+  cache_size: 32MiB
+  readers: 2
+retention:
+  logs: 3d
+  metrics: 90d
+  max_size: 10GiB
+  interval: 30s
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->log_level, "debug");
+  EXPECT_EQ(c->receiver.listen.host, "::1");
+  EXPECT_EQ(c->receiver.listen.port, 14318);
+  EXPECT_EQ(c->receiver.listen.ToString(), "[::1]:14318");
+  EXPECT_EQ(c->receiver.max_body_size, 4u << 20);
+  EXPECT_EQ(c->receiver.retry_after, std::chrono::seconds(2));
+  EXPECT_EQ(c->api.max_limit, 50);
+  EXPECT_EQ(c->auth.ingest_tokens, std::vector<std::string>{"a-token-from-the-environment"});
+  EXPECT_EQ(c->pipeline.queue_max_bytes, 8u << 20);
+  EXPECT_EQ(c->store.synchronous, "full");
+  EXPECT_EQ(c->DatabasePath(), "/tmp/x.db");
+  EXPECT_EQ(c->retention.metrics, std::chrono::hours(24 * 90));
+  EXPECT_EQ(c->retention.max_size, 10ULL << 30);
+}
+
+TEST(CollectorConfig, ErrorsNameTheLineAndTheKey) {
+  struct Case {
+    const char* yaml;
+    const char* error;
+  };
+  const Case kCases[] = {
+      {"receiver:\n  lisen: 1.2.3.4:1\n",
+       "collector.yaml:2:3: receiver.lisen: unknown key (did you mean \"listen\"?)"},
+      {"api:\n  listen: localhost\n", "collector.yaml:2:11: api.listen: missing port"},
+      {"api:\n  listen: 1.2.3.4:99999\n", "api.listen: the port is above 65535"},
+      {"retention:\n  logs: forever\n", "collector.yaml:2:9: retention.logs: expected a duration"},
+      {"retention:\n  logs: 0s\n", "retention.logs: must be positive"},
+      {"store:\n  synchronous: off\n", "store.synchronous: expected one of normal, full"},
+      {"auth:\n  api_tokens: [short]\n", "auth.api_tokens: tokens must be at least 16"},
+      {"pipeline:\n  queue_max_bytes: 10KiB\n", "pipeline.queue_max_bytes: must be at least 1MiB"},
+      {"bogus: 1\n", "collector.yaml:1:1: bogus: unknown key"},
+      {"receiver: [1, 2]\n", "receiver: expected a mapping"},
+      {"receiver:\n  threads: 0\n", "receiver.threads: must be between 1 and 256"},
+      {"a: [\n", "YAML syntax error"},
+  };
+  for (const Case& c : kCases) {
+    auto r = Parse(c.yaml);
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_NE(r.status().message().find(c.error), std::string::npos)
+        << "yaml: " << c.yaml << "\nerror: " << r.status().message();
+  }
+}
+
+TEST(CollectorConfig, DataDirectoryFollowsSystemdStateDirectory) {
+  setenv("STATE_DIRECTORY", "/var/lib/nightjar-state:/other", 1);
+  EXPECT_EQ(DefaultDataDir(), "/var/lib/nightjar-state");
+  unsetenv("STATE_DIRECTORY");
+  std::string dir = DefaultDataDir();
+  EXPECT_TRUE(dir == "/var/lib/nightjar" || dir == "./nightjar-data") << dir;
+}
+
+TEST(ListenAddress, ParsesHostsAndPorts) {
+  EXPECT_EQ(ParseListenAddress(":4318", "x")->host, "0.0.0.0");
+  EXPECT_EQ(ParseListenAddress("127.0.0.1:0", "x")->port, 0);
+  EXPECT_FALSE(ParseListenAddress("::1:80", "x").ok());
+  EXPECT_FALSE(ParseListenAddress("host:http", "x").ok());
+  EXPECT_EQ(ParseListenAddress("h", "--listen-address")
+                .status()
+                .message()
+                .rfind("--listen-address: missing port", 0),
+            0u);
+}
+
+}  // namespace
+}  // namespace nightjar::collector
