@@ -89,7 +89,6 @@ TEST(CollectorBinary, RunsOnEmbeddedDefaultsAndSaysWhereToSend) {
   EXPECT_EQ(Get(api, "/readyz").status, 200);
   unsetenv("STATE_DIRECTORY");
   EXPECT_TRUE(std::filesystem::exists(state / "nightjar.db"));
-  EXPECT_NE(out.find("database=" + (state / "nightjar.db").string()), std::string::npos) << out;
   // The runner's child is the only nightjar-collector started from this directory.
   std::string pid_text;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
@@ -101,6 +100,7 @@ TEST(CollectorBinary, RunsOnEmbeddedDefaultsAndSaysWhereToSend) {
   kill(std::stoi(pid_text), SIGTERM);
   runner.join();
   EXPECT_NE(out.find("send OTLP/HTTP to http://127.0.0.1:"), std::string::npos) << out;
+  EXPECT_NE(out.find("database=" + (state / "nightjar.db").string()), std::string::npos) << out;
   EXPECT_NE(out.find("query API at http://127.0.0.1:"), std::string::npos) << out;
   EXPECT_NE(out.find("stopped; everything acknowledged is committed"), std::string::npos) << out;
 }
