@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <limits>
 
 namespace nightjar::otlp {
 namespace {
@@ -71,6 +72,9 @@ std::string GzipCompress(std::string_view data, int level) {
 }
 
 Result<std::string> GzipDecompress(std::string_view data, size_t max_size) {
+  // One byte of room beyond the limit detects "exceeds" without allocating for it; keep that
+  // sum from wrapping when a caller passes SIZE_MAX for "no limit".
+  max_size = std::min(max_size, std::numeric_limits<size_t>::max() - 1);
   std::string out;
   size_t offset = 0;
   // RFC 1952 allows several members back to back; gunzip decodes them all.

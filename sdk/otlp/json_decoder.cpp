@@ -5,6 +5,11 @@
 // built only on failure: the leaf names its key, each level above prepends its own.
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <algorithm>
+#include <charconv>
 
 #include <cerrno>
 #include <cmath>
@@ -999,25 +1004,98 @@ std::string ReplaceLoneSurrogateEscapes(std::string_view body) {
   return out;
 }
 
-// Parses `body` as one JSON object. The iterative parser keeps deep nesting off the stack;
-// full precision keeps doubles exact.
-Status ParseDocument(std::string_view body, const char* what, rapidjson::Document* doc) {
+// A SAX handler that builds a rapidjson::Document but converts numbers itself. RapidJSON 1.1's
+// own number parsing is either not correctly rounded (default) or, with full precision,
+// undefined for some inputs such as 0e308 (it calls clz(0)). The reader hands over the raw
+// number text (kParseNumbersAsStringsFlag) and std::from_chars, which is exact, converts it.
+class ExactNumberHandler {
+ public:
+  explicit ExactNumberHandler(rapidjson::Document* doc) : doc_(doc) {}
+
+  bool Null() { return doc_->Null(); }
+  bool Bool(bool b) { return doc_->Bool(b); }
+  bool Int(int i) { return doc_->Int(i); }
+  bool Uint(unsigned u) { return doc_->Uint(u); }
+  bool Int64(int64_t i) { return doc_->Int64(i); }
+  bool Uint64(uint64_t u) { return doc_->Uint64(u); }
+  bool Double(double d) { return doc_->Double(d); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_->String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_->Key(s, n, copy); }
+  bool StartObject() { return doc_->StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return doc_->EndObject(n); }
+  bool StartArray() { return doc_->StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return doc_->EndArray(n); }
+
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    const char* end = s + n;
+    // The reader has already checked the JSON number grammar.
+    if (std::find_if(s, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; }) == end) {
+      if (*s == '-') {
+        int64_t i;
+        auto [p, ec] = std::from_chars(s, end, i);
+        if (ec == std::errc() && p == end) return doc_->Int64(i);
+      } else {
+        uint64_t u;
+        auto [p, ec] = std::from_chars(s, end, u);
+        if (ec == std::errc() && p == end) return doc_->Uint64(u);
+      }
+    }
+    double d;
+    auto [p, ec] = std::from_chars(s, end, d);
+    if (ec == std::errc() && p == end) return doc_->Double(d);
+    // Out of range: strtod tells underflow (a tiny value, kept) from overflow (refused).
+    std::string text(s, n);
+    errno = 0;
+    d = std::strtod(text.c_str(), nullptr);
+    if (std::isinf(d)) {
+      error_ = "number " + text.substr(0, 40) + " is too large for a double";
+      return false;
+    }
+    return doc_->Double(d);
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  rapidjson::Document* doc_;
+  std::string error_;
+};
+
+// Parses `body` into `doc`; returns false with `error` set on failure.
+bool ParseExact(std::string_view body, rapidjson::Document* doc, std::string* error,
+                rapidjson::ParseErrorCode* code) {
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
-  doc->Parse<kFlags>(body.data(), body.size());
-  std::string repaired;
-  if (doc->HasParseError() &&
-      doc->GetParseError() == rapidjson::kParseErrorStringUnicodeSurrogateInvalid) {
+                              rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseNumbersAsStringsFlag;
+  rapidjson::Reader reader;
+  ExactNumberHandler handler(doc);
+  auto generate = [&](rapidjson::Document&) {
+    rapidjson::MemoryStream stream(body.data(), body.size());
+    return !reader.Parse<kFlags>(stream, handler).IsError();
+  };
+  doc->Populate(generate);
+  *code = reader.GetParseErrorCode();
+  if (!reader.HasParseError()) return true;
+  *error = "invalid JSON at byte " + std::to_string(reader.GetErrorOffset()) + ": " +
+           (handler.error().empty() ? rapidjson::GetParseError_En(*code) : handler.error());
+  return false;
+}
+
+// Parses `body` as one JSON object. The iterative parser keeps deep nesting off the stack.
+Status ParseDocument(std::string_view body, const char* what, rapidjson::Document* doc) {
+  std::string error;
+  rapidjson::ParseErrorCode code;
+  bool ok = ParseExact(body, doc, &error, &code);
+  if (!ok && code == rapidjson::kParseErrorStringUnicodeSurrogateInvalid) {
     // A lone high surrogate escape: replace every one with U+FFFD in one linear pass and parse
     // once more (see GetString for why).
-    repaired = ReplaceLoneSurrogateEscapes(body);
-    doc->Parse<kFlags>(repaired.data(), repaired.size());
+    std::string repaired = ReplaceLoneSurrogateEscapes(body);
+    error.clear();
+    ok = ParseExact(repaired, doc, &error, &code);
+    // Strings in the DOM point into their own copies (the reader copies them), so `repaired`
+    // may go away now.
   }
-  if (doc->HasParseError()) {
-    return InvalidArgument(std::string("OTLP/JSON ") + what + ": invalid JSON at byte " +
-                           std::to_string(doc->GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(doc->GetParseError()));
-  }
+  if (!ok) return InvalidArgument(std::string("OTLP/JSON ") + what + ": " + error);
   if (!doc->IsObject()) {
     return InvalidArgument(std::string("OTLP/JSON ") + what + ": expected a JSON object, got " +
                            TypeName(*doc));

@@ -20,6 +20,9 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void Key(Writer& w, const char* key) { w.Key(key); }
 
+// Proto3 omits a double only when it is +0.0: -0.0 is a value protobuf serialises.
+bool IsDefault(double v) { return v == 0 && !std::signbit(v); }
+
 void String(Writer& w, const std::string& s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
@@ -268,7 +271,7 @@ void WritePoint(Writer& w, const ExponentialHistogramDataPoint& p) {
   ExemplarsField(w, p.exemplars);
   OptionalDoubleField(w, "min", p.min);
   OptionalDoubleField(w, "max", p.max);
-  if (p.zero_threshold != 0) {
+  if (!IsDefault(p.zero_threshold)) {
     Key(w, "zeroThreshold");
     Double(w, p.zero_threshold);
   }
@@ -279,7 +282,7 @@ void WritePoint(Writer& w, const SummaryDataPoint& p) {
   w.StartObject();
   WritePointCommon(w, p);
   Uint64Field(w, "count", p.count);
-  if (p.sum != 0) {
+  if (!IsDefault(p.sum)) {
     Key(w, "sum");
     Double(w, p.sum);
   }
@@ -288,11 +291,11 @@ void WritePoint(Writer& w, const SummaryDataPoint& p) {
     w.StartArray();
     for (const ValueAtQuantile& q : p.quantile_values) {
       w.StartObject();
-      if (q.quantile != 0) {
+      if (!IsDefault(q.quantile)) {
         Key(w, "quantile");
         Double(w, q.quantile);
       }
-      if (q.value != 0) {
+      if (!IsDefault(q.value)) {
         Key(w, "value");
         Double(w, q.value);
       }

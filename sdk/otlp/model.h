@@ -45,16 +45,19 @@ class AnyValue {
   using Array = std::vector<AnyValue>;
   using KvList = std::vector<KeyValue>;  // std::vector allows the incomplete KeyValue here
 
-  AnyValue() = default;
-  AnyValue(std::string v) : value_(std::move(v)) {}     // NOLINT: implicit by design
-  AnyValue(const char* v) : value_(std::string(v)) {}   // NOLINT
-  AnyValue(bool v) : value_(v) {}                       // NOLINT
-  AnyValue(int64_t v) : value_(v) {}                    // NOLINT
-  AnyValue(int v) : value_(static_cast<int64_t>(v)) {}  // NOLINT
-  AnyValue(double v) : value_(v) {}                     // NOLINT
-  AnyValue(Array v) : value_(std::move(v)) {}           // NOLINT
-  AnyValue(KvList v) : value_(std::move(v)) {}          // NOLINT
-  AnyValue(Bytes v) : value_(std::move(v)) {}           // NOLINT
+  // The constructors are implicit by design (AnyValue v = "text"). They are defined below,
+  // after KeyValue is complete: clang instantiates the variant's members where they are
+  // defined, and that needs ~vector<KeyValue>.
+  AnyValue();
+  AnyValue(std::string v);  // NOLINT(google-explicit-constructor)
+  AnyValue(const char* v);  // NOLINT(google-explicit-constructor)
+  AnyValue(bool v);         // NOLINT(google-explicit-constructor)
+  AnyValue(int64_t v);      // NOLINT(google-explicit-constructor)
+  AnyValue(int v);          // NOLINT(google-explicit-constructor)
+  AnyValue(double v);       // NOLINT(google-explicit-constructor)
+  AnyValue(Array v);        // NOLINT(google-explicit-constructor)
+  AnyValue(KvList v);       // NOLINT(google-explicit-constructor)
+  AnyValue(Bytes v);        // NOLINT(google-explicit-constructor)
 
   ValueKind kind() const { return static_cast<ValueKind>(value_.index()); }
   bool empty() const { return kind() == ValueKind::kEmpty; }
@@ -86,6 +89,17 @@ struct KeyValue {
 };
 
 using Attributes = std::vector<KeyValue>;
+
+inline AnyValue::AnyValue() = default;
+inline AnyValue::AnyValue(std::string v) : value_(std::move(v)) {}
+inline AnyValue::AnyValue(const char* v) : value_(std::string(v)) {}
+inline AnyValue::AnyValue(bool v) : value_(v) {}
+inline AnyValue::AnyValue(int64_t v) : value_(v) {}
+inline AnyValue::AnyValue(int v) : value_(static_cast<int64_t>(v)) {}
+inline AnyValue::AnyValue(double v) : value_(v) {}
+inline AnyValue::AnyValue(Array v) : value_(std::move(v)) {}
+inline AnyValue::AnyValue(KvList v) : value_(std::move(v)) {}
+inline AnyValue::AnyValue(Bytes v) : value_(std::move(v)) {}
 
 // Returns the attribute named `key`, or nullptr.
 const AnyValue* FindAttribute(const Attributes& attributes, std::string_view key);

@@ -49,9 +49,10 @@ Status Parse(std::string_view body, pb::Message* message, const char* what) {
   }
   pb::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(body.data()),
                                  static_cast<int>(body.size()));
-  // Each AnyValue level costs two message levels (AnyValue -> ArrayValue/KeyValueList), on top
-  // of about eight levels of request structure.
-  constexpr int kMaxMessageDepth = 2 * kMaxValueDepth + 16;
+  // Each AnyValue level costs up to three message levels (AnyValue -> KeyValueList -> KeyValue
+  // -> AnyValue), on top of about nine levels of request structure; the value-depth check in
+  // the conversion then applies the same limit as the JSON decoder.
+  constexpr int kMaxMessageDepth = 3 * kMaxValueDepth + 16;
   input.SetRecursionLimit(kMaxMessageDepth);
   if (ValidateWireFormat(message->GetDescriptor(), body, kMaxMessageDepth) &&
       message->ParseFromCodedStream(&input) && input.ConsumedEntireMessage()) {
@@ -618,6 +619,7 @@ Result<TracesSummary> DecodeTracesProto(std::string_view body) {
         SpanId span_id;
         Status st = CopyId(ss.spans(i).trace_id(), &trace_id, "trace_id");
         if (st.ok()) st = CopyId(ss.spans(i).span_id(), &span_id, "span_id");
+        if (st.ok()) st = CopyId(ss.spans(i).parent_span_id(), &span_id, "parent_span_id");
         if (!st.ok()) {
           return AtPath(AtPath(AtPath(st, "spans", i), "scope_spans", s), "resource_spans", r)
               .WithContext("OTLP/protobuf traces request");

@@ -122,7 +122,13 @@ class Walker {
         return false;
       }
       int wire = static_cast<int>(*tag & 7);
-      uint32_t inner = static_cast<uint32_t>(*tag >> 3);
+      uint64_t inner_number = *tag >> 3;
+      if (inner_number == 0 || inner_number > 536870911) {
+        Fail(path, "invalid field number " + std::to_string(inner_number) + " at byte " +
+                       std::to_string(tag_at) + " inside a group");
+        return false;
+      }
+      uint32_t inner = static_cast<uint32_t>(inner_number);
       if (wire == kEndGroup) {
         if (inner != number) {
           Fail(path, "mismatched end-group tag at byte " + std::to_string(tag_at));
@@ -388,6 +394,7 @@ class FastChecker {
         while (*p < end) {
           uint64_t tag;
           if (!Varint(p, end, &tag)) return false;
+          if ((tag >> 3) == 0 || (tag >> 3) > 536870911) return false;
           int inner_wire = static_cast<int>(tag & 7);
           if (inner_wire == kEndGroup) return (tag >> 3) == number;
           if (!Skip(inner_wire, static_cast<uint32_t>(tag >> 3), p, end, depth + 1)) return false;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp/codec.h"
 #include "test_data.h"
 
@@ -241,6 +242,45 @@ TEST(JsonErrors, ElementErrorsNameTheIndex) {
   EXPECT_THAT(result.status().message(),
               HasSubstr("metrics[0].histogram.dataPoints[0].bucketCounts[1]: expected an unsigned "
                         "64-bit integer, got \"x\""));
+}
+
+}  // namespace
+}  // namespace nightjar::otlp
+
+namespace nightjar::otlp {
+namespace {
+
+TEST(ProtoErrors, KeyValueListNestingLimitMatchesJson) {
+  // Maps cost three message levels per value level; 64 nested maps are within the value limit
+  // in both encodings.
+  logs_pb::ExportLogsServiceRequest request;
+  auto* any = request.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_body();
+  for (int i = 0; i < 64; ++i) {
+    auto* kv = any->mutable_kvlist_value()->add_values();
+    kv->set_key("k");
+    any = kv->mutable_value();
+  }
+  any->set_bool_value(true);
+  auto from_proto = DecodeLogs(request.SerializeAsString(), Encoding::kProtobuf);
+  ASSERT_TRUE(from_proto.ok()) << from_proto.status().ToString();
+  EXPECT_TRUE(DecodeLogs(EncodeLogs(*from_proto, Encoding::kJson), Encoding::kJson).ok());
+}
+
+TEST(ProtoErrors, ParentSpanIdLengthIsCheckedAsInJson) {
+  ::opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+  request.add_resource_spans()->add_scope_spans()->add_spans()->set_parent_span_id("abc");
+  auto summary = DecodeTraces(request.SerializeAsString(), Encoding::kProtobuf);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_THAT(summary.status().message(),
+              HasSubstr("resource_spans[0].scope_spans[0].spans[0].parent_span_id: must be 8 "
+                        "bytes, got 3"));
+}
+
+TEST(ProtoErrors, BadFieldNumberInsideAGroupIsExplained) {
+  // Field 15 as a start-group, then a tag with field number 0.
+  std::string error = ErrorOf(std::string("\x7b\x00\x00\x7c", 4), Encoding::kProtobuf);
+  EXPECT_THAT(error, HasSubstr("invalid field number 0"));
+  EXPECT_THAT(error, HasSubstr("inside a group"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 namespace nightjar::otlp {
@@ -78,6 +79,19 @@ TEST(Gzip, DecodesConcatenatedMembers) {
   auto result = GzipDecompress(GzipCompress("hello, ") + GzipCompress("world"), 1 << 20);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(*result, "hello, world");
+}
+
+}  // namespace
+}  // namespace nightjar::otlp
+
+namespace nightjar::otlp {
+namespace {
+
+TEST(Gzip, NoLimitMeansNoLimit) {
+  std::string data(100000, 'z');
+  auto result = GzipDecompress(GzipCompress(data), std::numeric_limits<size_t>::max());
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, data);
 }
 
 }  // namespace

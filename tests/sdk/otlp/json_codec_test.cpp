@@ -267,3 +267,55 @@ TEST(JsonCodec, CountsSpans) {
 
 }  // namespace
 }  // namespace nightjar::otlp
+
+namespace nightjar::otlp {
+namespace {
+
+TEST(JsonNumbers, AreReadExactly) {
+  // Inputs that RapidJSON's own parsers misread: zero with an exponent, long mantissas.
+  struct Case {
+    const char* text;
+    double expected;
+  } cases[] = {{"0e308", 0.0},
+               {"0E-32", 0.0},
+               {"0.0e100", 0.0},
+               {"0.184467440737095516159", 0.184467440737095516159},
+               {"1.7976931348623157e308", 1.7976931348623157e308},
+               {"5e-324", 5e-324},
+               {"1e-400", 0.0},
+               {"0.1", 0.1}};
+  for (const Case& c : cases) {
+    std::string body =
+        std::string(R"({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": )") +
+        R"({"doubleValue": )" + c.text + "}}]}]}]}";
+    auto logs = DecodeLogs(body, Encoding::kJson);
+    ASSERT_TRUE(logs.ok()) << c.text << ": " << logs.status().ToString();
+    EXPECT_EQ(logs->resource_logs[0].scope_logs[0].log_records[0].body.double_value(), c.expected)
+        << c.text;
+  }
+  auto huge = DecodeLogs(R"({"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body":
+      {"doubleValue": 1e400}}]}]}]})",
+                         Encoding::kJson);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_THAT(huge.status().message(), HasSubstr("Number too big to be stored in double"));
+}
+
+TEST(JsonCodec, NegativeZeroSurvivesAsInProtobuf) {
+  MetricsData metrics;
+  Metric m{"s", "", "", {}, {}};
+  Summary summary;
+  SummaryDataPoint p;
+  p.sum = -0.0;
+  p.quantile_values = {{-0.0, -0.0}};
+  summary.data_points.push_back(p);
+  m.data = summary;
+  metrics.resource_metrics.push_back(ResourceMetrics{{}, {ScopeMetrics{{}, {m}, ""}}, ""});
+  auto back = DecodeMetrics(EncodeMetrics(metrics, Encoding::kJson), Encoding::kJson);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(EncodeMetrics(*back, Encoding::kProtobuf), EncodeMetrics(metrics, Encoding::kProtobuf));
+  const auto& q = std::get<Summary>(back->resource_metrics[0].scope_metrics[0].metrics[0].data);
+  EXPECT_TRUE(std::signbit(q.data_points[0].sum));
+}
+
+}  // namespace
+}  // namespace nightjar::otlp

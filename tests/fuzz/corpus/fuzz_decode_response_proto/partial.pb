@@ -1,0 +1,2 @@
+
+3 records too old

@@ -1,0 +1,2 @@
+
+	slow down

@@ -1,0 +1,4 @@
+
+queue full0
+(type.googleapis.com/google.rpc.RetryInfo
+
