@@ -98,6 +98,15 @@ class Walker {
     return std::nullopt;
   }
 
+  // Reads a tag: a varint of at most five bytes that fits in 32 bits, as libprotobuf requires
+  // (a longer encoding of a small number is refused there, so it is refused here too).
+  std::optional<uint64_t> ReadTag(size_t end) {
+    size_t start = pos_;
+    auto tag = ReadVarint(end);
+    if (!tag || pos_ - start > 5 || *tag > UINT32_MAX) return std::nullopt;
+    return tag;
+  }
+
   void Fail(const std::string& path, const std::string& what) {
     if (!error_.empty()) return;
     error_ = path.empty() ? what : path + ": " + what;
@@ -116,9 +125,9 @@ class Walker {
     }
     while (pos_ < end) {
       size_t tag_at = pos_;
-      auto tag = ReadVarint(end);
+      auto tag = ReadTag(end);
       if (!tag) {
-        Fail(path, "truncated tag at byte " + std::to_string(tag_at));
+        Fail(path, "truncated or overlong tag at byte " + std::to_string(tag_at));
         return false;
       }
       int wire = static_cast<int>(*tag & 7);
@@ -254,9 +263,9 @@ class Walker {
     pos_ = begin;
     while (pos_ < end) {
       size_t tag_at = pos_;
-      auto tag = ReadVarint(end);
+      auto tag = ReadTag(end);
       if (!tag) {
-        Fail(path, "truncated tag at byte " + std::to_string(tag_at));
+        Fail(path, "truncated or overlong tag at byte " + std::to_string(tag_at));
         return false;
       }
       uint64_t number = *tag >> 3;
@@ -372,6 +381,12 @@ class FastChecker {
     return false;
   }
 
+  // Tags are varints of at most five bytes that fit in 32 bits (see Walker::ReadTag).
+  bool Tag(const uint8_t** p, const uint8_t* end, uint64_t* tag) {
+    const uint8_t* start = *p;
+    return Varint(p, end, tag) && *p - start <= 5 && *tag <= UINT32_MAX;
+  }
+
   bool Skip(int wire, uint32_t number, const uint8_t** p, const uint8_t* end, int depth) {
     uint64_t v;
     switch (wire) {
@@ -393,7 +408,7 @@ class FastChecker {
         if (depth > max_depth_) return false;
         while (*p < end) {
           uint64_t tag;
-          if (!Varint(p, end, &tag)) return false;
+          if (!Tag(p, end, &tag)) return false;
           if ((tag >> 3) == 0 || (tag >> 3) > 536870911) return false;
           int inner_wire = static_cast<int>(tag & 7);
           if (inner_wire == kEndGroup) return (tag >> 3) == number;
@@ -410,7 +425,7 @@ class FastChecker {
     const WireTable& table = schema_.table(table_index);
     while (p_ < end) {
       uint64_t tag;
-      if (!Varint(&p_, end, &tag)) return false;
+      if (!Tag(&p_, end, &tag)) return false;
       uint64_t number = tag >> 3;
       int wire = static_cast<int>(tag & 7);
       if (number == 0 || number > 536870911 || wire == kEndGroup) return false;

@@ -285,3 +285,16 @@ TEST(ProtoErrors, BadFieldNumberInsideAGroupIsExplained) {
 
 }  // namespace
 }  // namespace nightjar::otlp
+
+namespace nightjar::otlp {
+namespace {
+
+TEST(ProtoErrors, OverlongTagIsExplained) {
+  // Field 1 as a varint, with its tag padded to six bytes: libprotobuf reads tags as 32-bit
+  // varints of at most five bytes.
+  std::string error = ErrorOf(std::string("\x88\x80\x80\x80\x80\x00\x01", 7), Encoding::kProtobuf);
+  EXPECT_THAT(error, HasSubstr("truncated or overlong tag at byte 0"));
+}
+
+}  // namespace
+}  // namespace nightjar::otlp
