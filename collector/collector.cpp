@@ -2,6 +2,8 @@
 #include "collector.h"
 
 #include "base/logging.h"
+#include "config/plugin_check.h"
+#include "pipeline/plugin_classifier.h"
 
 namespace nightjar::collector {
 namespace {
@@ -37,6 +39,32 @@ void Collector::AddCommitObserver(std::shared_ptr<CommitObserver> observer) {
   observers_.push_back(std::move(observer));
 }
 
+void Collector::AddAnomalyObserver(std::shared_ptr<AnomalyObserver> observer) {
+  anomaly_observers_.push_back(std::move(observer));
+}
+
+void Collector::StartPlugins() {
+  plugins::PluginHostServices services;
+  services.registry = &metrics_.registry();
+  plugin_host_ = plugins::PluginHost::Start(config_.plugins, services);
+  std::vector<plugins::PluginStats> stats = plugin_host_->Stats();
+  if (stats.empty()) return;
+  // The host logged each refusal; this line says what runs, and where to look.
+  int64_t loaded = 0;
+  for (const plugins::PluginStats& plugin : stats) loaded += plugin.state == "loaded";
+  bool clean = plugin_host_->problems().empty();
+  log::Level level = clean ? log::Level::kNotice : log::Level::kWarning;
+  if (!log::Enabled(level)) return;
+  log::Write(level, "collector",
+             clean ? "plugins started"
+                   : "plugins started without the refused ones (logged above; see also GET "
+                     "/api/v1/plugins)",
+             {{"loaded", loaded},
+              {"instances_running", static_cast<int64_t>(CountInstances(stats, "running"))},
+              {"instances_refused", static_cast<int64_t>(CountInstances(stats, "failed"))},
+              {"problems", static_cast<int64_t>(plugin_host_->problems().size())}});
+}
+
 Status Collector::Start() {
   StoreOptions store;
   store.path = config_.DatabasePath();
@@ -46,6 +74,7 @@ Status Collector::Start() {
   auto opened = Store::Open(store);
   if (!opened.ok()) return opened.status();
   store_ = std::move(opened).value();
+  StartPlugins();
 
   PipelineOptions pipeline;
   pipeline.queue_max_bytes = config_.pipeline.queue_max_bytes;
@@ -55,7 +84,20 @@ Status Collector::Start() {
   pipeline.retention.max_bytes = config_.retention.max_size;
   pipeline.retention.interval = config_.retention.interval;
   pipeline_ = std::make_unique<Pipeline>(store_.get(), pipeline, &metrics_);
+  // Classifiers first, so that enrichers added by others see classified records.
+  if (plugin_host_->has_classifiers()) {
+    pipeline_->AddLogEnricher(std::make_shared<PluginClassifier>(plugin_host_, &metrics_));
+  }
   for (const auto& enricher : enrichers_) pipeline_->AddLogEnricher(enricher);
+  if (plugin_host_->has_detectors()) {
+    DetectionOptions detection;
+    detection.queue_max_bytes = config_.pipeline.detection_queue_max_bytes;
+    detection_ = std::make_shared<DetectionRunner>(plugin_host_, store_->options(), pipeline_.get(),
+                                                   detection, &metrics_);
+    for (const auto& observer : anomaly_observers_) detection_->AddAnomalyObserver(observer);
+    NJ_RETURN_IF_ERROR(detection_->Start());
+    pipeline_->AddCommitObserver(detection_);
+  }
   for (const auto& observer : observers_) pipeline_->AddCommitObserver(observer);
   pipeline_->Start();
 
@@ -68,6 +110,10 @@ Status Collector::Start() {
   metrics_.registry().GaugeFunction(
       "nightjar_collector_database_bytes", "Size of the database file and its write-ahead log.",
       [this] { return store_ ? static_cast<double>(store_->FileBytes()) : 0.0; });
+  metrics_.registry().GaugeFunction(
+      "nightjar_collector_detection_queue_points",
+      "Committed metric points waiting for the detector plugins.",
+      [this] { return detection_ ? static_cast<double>(detection_->queued_points()) : 0.0; });
   metrics_.registry().GaugeFunction("nightjar_collector_ready",
                                     "1 when the store is open and the writer runs.",
                                     [this] { return Ready() ? 1.0 : 0.0; });
@@ -77,7 +123,7 @@ Status Collector::Start() {
   QueryApiOptions api;
   api.query_timeout = config_.api.query_timeout;
   api.max_limit = config_.api.max_limit;
-  api_ = std::make_unique<QueryApi>(store_.get(), &api_auth_, api, &metrics_);
+  api_ = std::make_unique<QueryApi>(store_.get(), &api_auth_, api, &metrics_, plugin_host_);
 
   otlp_server_ = std::make_unique<HttpServer>(
       ServerOptions(config_.receiver.listen, config_.receiver.threads, "otlp"));
@@ -101,11 +147,26 @@ void Collector::Stop() {
   // listeners; the store must outlive the writer.
   if (api_server_) api_server_->Stop();
   if (otlp_server_) otlp_server_->Stop();
+  // Detection between the two: the last commits queue points for it (observers run after the
+  // requests were answered, so wait for the writer to be idle), and the anomalies it finds are
+  // written by the pipeline.
+  if (detection_) {
+    if (pipeline_ && !pipeline_->WaitIdle(std::chrono::seconds(30))) {
+      log::Warning("collector", "the writer did not become idle; stopping detection anyway");
+    }
+    detection_->Stop();
+  }
   if (pipeline_) pipeline_->Stop();
   api_server_.reset();
   otlp_server_.reset();
+  api_.reset();
+  receiver_.reset();
   pipeline_.reset();
+  detection_.reset();
   store_.reset();
+  // Last: the enricher and the detection runner held it; its instances are destroyed here
+  // unless someone else still holds it.
+  plugin_host_.reset();
 }
 
 bool Collector::Ready() const { return store_ != nullptr && pipeline_ && pipeline_->running(); }

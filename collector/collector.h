@@ -1,13 +1,30 @@
-// The collector process's parts wired together: store, pipeline, OTLP receiver, query API,
-// and the operational endpoints (/healthz, /readyz, /metrics), from a CollectorConfig.
+// The collector process's parts wired together: plugin host, store, pipeline, detection, OTLP
+// receiver, query API, and the operational endpoints (/healthz, /readyz, /metrics), from a
+// CollectorConfig.
 //
 // Start() brings them up in dependency order and Stop() takes them down in reverse: the HTTP
 // servers stop accepting and finish the requests in progress (each waits for its commit), then
-// the pipeline commits what is queued, then the database closes. main.cpp owns signals and
-// systemd; keeping the wiring here lets tests run a whole collector in-process and lets a
-// reload build a new configuration's parts beside the old ones.
+// the pipeline commits what is queued, then detection finishes the points it was given, then
+// the database closes and the plugins are unloaded. main.cpp owns signals and systemd; keeping
+// the wiring here lets tests run a whole collector in-process and lets a reload build a new
+// configuration's parts beside the old ones.
 //
-// Thread-safety: Start()/Stop() from one thread; accessors from any thread after Start().
+// Plugins (the `plugins:` section): the host starts first; a plugin file or instance it refuses
+// is logged and listed in GET /api/v1/plugins, and the collector runs with the rest. Classifier
+// instances run on each log record before it is stored (PluginClassifier, a LogEnricher, ahead
+// of any added with AddLogEnricher); detector instances run on each committed metric point on a
+// thread of their own (DetectionRunner, a CommitObserver), which stores anomalies and then
+// tells the AnomalyObservers. Nothing of either is installed when no such instance runs.
+//
+// Hooks for the rules engine and alerting (all before Start()):
+//   AddCommitObserver   OnLogsCommitted(batch, ids) for every committed log batch (on_log),
+//                       OnPointsCommitted(points) for committed points (writer thread)
+//   AddAnomalyObserver  OnAnomaly(anomaly) for every stored anomaly (on_anomaly; detection
+//                       thread)
+//   plugin_host()       Notify(instance, notification) through a notifier plugin
+//
+// Thread-safety: Start()/Stop() and the Add* calls from one thread; accessors from any thread
+// after Start().
 #pragma once
 
 #include <memory>
@@ -17,7 +34,10 @@
 #include "api/query_api.h"
 #include "auth/bearer_auth.h"
 #include "config/collector_config.h"
+#include "detection/anomaly_observer.h"
+#include "detection/detection_runner.h"
 #include "pipeline/pipeline.h"
+#include "plugin_host/plugin_host.h"
 #include "receiver/otlp_http_receiver.h"
 #include "runtime/http_server.h"
 #include "self_metrics.h"
@@ -34,6 +54,10 @@ class Collector {
   // Call before Start(); see pipeline.h for the threads they run on.
   void AddLogEnricher(std::shared_ptr<LogEnricher> enricher);
   void AddCommitObserver(std::shared_ptr<CommitObserver> observer);
+
+  // Adds an observer of stored anomalies (see detection/anomaly_observer.h). Call before
+  // Start(); it is called only when a detector instance runs.
+  void AddAnomalyObserver(std::shared_ptr<AnomalyObserver> observer);
 
   // Opens the store, starts the writer thread and the listeners.
   Status Start();
@@ -53,13 +77,25 @@ class Collector {
   Pipeline& pipeline() { return *pipeline_; }
   Store& store() { return *store_; }
 
+  // Returns the plugin host (null before Start() and after Stop()): notifiers are reached
+  // through it (Notify, Notifiers), and its Stats() are what GET /api/v1/plugins shows. Hold
+  // the shared_ptr while calling into it.
+  std::shared_ptr<plugins::PluginHost> plugin_host() const { return plugin_host_; }
+
+  // Returns the detection runner, or null when no detector instance runs.
+  DetectionRunner* detection() { return detection_.get(); }
+
  private:
   void RegisterOps(HttpServer& server);
+  void StartPlugins();
 
   CollectorConfig config_;
   SelfMetrics metrics_;
   std::vector<std::shared_ptr<LogEnricher>> enrichers_;
   std::vector<std::shared_ptr<CommitObserver>> observers_;
+  std::vector<std::shared_ptr<AnomalyObserver>> anomaly_observers_;
+  std::shared_ptr<plugins::PluginHost> plugin_host_;
+  std::shared_ptr<DetectionRunner> detection_;
   BearerAuth ingest_auth_;
   BearerAuth api_auth_;
   std::unique_ptr<Store> store_;

@@ -36,7 +36,19 @@ SelfMetrics::SelfMetrics()
                                           "Items deleted by retention, by signal and reason.",
                                           {"signal", "reason"})),
       query_timeouts(registry_.Counter("nightjar_api_query_timeouts_total",
-                                       "API queries stopped by their deadline.")) {}
+                                       "API queries stopped by their deadline.")),
+      classified_records(
+          registry_.Counter("nightjar_collector_classified_records_total",
+                            "Log records the classifier plugins changed (labels, attributes or "
+                            "severity).")),
+      detected_points(registry_.Counter("nightjar_collector_detected_points_total",
+                                        "Committed metric points run through the detector "
+                                        "plugins.")),
+      detection_dropped(registry_.Counter(
+          "nightjar_collector_detection_dropped_points_total",
+          "Committed metric points the detectors never saw because their queue was full.")),
+      anomalies(registry_.Counter("nightjar_collector_anomalies_total",
+                                  "Anomalies stored, by detector instance.", {"detector"})) {}
 
 void SelfMetrics::RecordHttp(const std::string& handler, int code, double seconds) {
   http_requests.With({handler, std::to_string(code)}).Inc();

@@ -40,6 +40,11 @@ class SelfMetrics {
   metrics::Family<metrics::Counter>& commit_failures;
   metrics::Family<metrics::Counter>& retention_deleted;  // by signal and reason (age, size)
   metrics::Family<metrics::Counter>& query_timeouts;
+  // Plugins on the ingest path (pipeline/plugin_classifier.h, detection/detection_runner.h).
+  metrics::Family<metrics::Counter>& classified_records;
+  metrics::Family<metrics::Counter>& detected_points;
+  metrics::Family<metrics::Counter>& detection_dropped;
+  metrics::Family<metrics::Counter>& anomalies;  // by detector
 };
 
 }  // namespace nightjar::collector

@@ -1,12 +1,23 @@
 // Load benchmark of nightjar-collector: starts the real binary on a temporary data directory,
 // sends OTLP/HTTP protobuf requests from several keep-alive connections for a fixed time, and
-// reports acknowledged items/s, the collector's CPU use, its peak RSS and request latencies.
+// reports acknowledged items/s, the collector's CPU use (and per item), its peak RSS and request
+// latencies.
 //
 //   collector_load_bench --collector build/release/collector/nightjar-collector
 //       [--signal logs|metrics] [--seconds 20] [--connections 4] [--batch 500]
+//       [--plugins off|on] [--plugin-dir DIR] [--no-severity]
+//
+// --plugins on configures the first-party severity classifier and zscore detector (from
+// --plugin-dir, default this build's plugin output directory), as in docs/plugin-guide.md: the
+// difference in CPU per item between off and on is what the plugins cost per record or point.
+// Detection runs after the commit on its own thread, so after the clock stops the benchmark
+// waits for the detection queue to drain and counts that CPU too (cpu_us_per_item). With
+// --no-severity the log records carry no severity, so the classifier must find it in every
+// body (its most expensive case).
 //
 // Request bodies are generated (deterministically) before the clock starts, so the client's
-// encoding does not compete with the collector for the machine's cores during the run.
+// encoding does not compete with the collector for the machine's cores during the run. The
+// load average is printed before and after the run: the figures only mean something next to it.
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -45,12 +56,22 @@ struct Options {
   int seconds = 20;
   int connections = 4;
   int batch = 500;
+  bool plugins = false;
+  std::string plugin_dir = NJ_PLUGINS_DIR;
+  bool no_severity = false;
 };
 
 Options Parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; i += 2) {
+    std::string k = argv[i];
+    if (k == "--no-severity") {
+      o.no_severity = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    std::string v = argv[i + 1];
     if (k == "--collector")
       o.collector = v;
     else if (k == "--signal")
@@ -61,11 +82,16 @@ Options Parse(int argc, char** argv) {
       o.connections = std::atoi(v.c_str());
     else if (k == "--batch")
       o.batch = std::atoi(v.c_str());
+    else if (k == "--plugins")
+      o.plugins = v == "on";
+    else if (k == "--plugin-dir")
+      o.plugin_dir = v;
   }
   if (o.collector.empty()) {
     std::fprintf(stderr,
                  "usage: %s --collector PATH [--signal logs|metrics] [--seconds N] "
-                 "[--connections N] [--batch N]\n",
+                 "[--connections N] [--batch N] [--plugins off|on] [--plugin-dir DIR] "
+                 "[--no-severity]\n",
                  argv[0]);
     std::exit(2);
   }
@@ -107,6 +133,41 @@ long StatusKib(pid_t pid, const char* key) {
   return -1;
 }
 
+// Returns the 1-, 5- and 15-minute load averages as /proc/loadavg has them.
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+// Returns the body of GET `path` on 127.0.0.1:`port`, or "" on failure.
+std::string HttpGet(int port, const std::string& path) {
+  try {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, path,
+                               Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(req);
+    Poco::Net::HTTPResponse res;
+    return ReadAll(session.receiveResponse(res));
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// Returns the value of an unlabelled sample `name` in a Prometheus exposition (0 if absent).
+double Sample(const std::string& exposition, const std::string& name) {
+  size_t at = exposition.find("\n" + name + " ");
+  return at == std::string::npos ? 0.0 : std::atof(exposition.c_str() + at + name.size() + 2);
+}
+
+// The `plugins:` section of --plugins on: the first-party classifier and detector with their
+// defaults, as an operator would start.
+std::string PluginsSection(const std::string& dir) {
+  return "plugins:\n  directory: \"\"\n  paths: [" + dir + "/severity.so, " + dir +
+         "/zscore.so]\n  instances:\n    - plugin: severity\n    - plugin: zscore\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,6 +183,7 @@ int main(int argc, char** argv) {
         << "receiver:\n  listen: 127.0.0.1:0\n  threads: " << o.connections + 2 << "\n"
         << "api:\n  listen: 127.0.0.1:0\n"
         << "pipeline:\n  queue_max_bytes: 256MiB\n";
+    if (o.plugins) cfg << PluginsSection(o.plugin_dir);
   }
   std::string ports = (dir / "ports.json").string();
   std::vector<std::string> args = {o.collector, "--config", (dir / "collector.yaml").string(),
@@ -135,12 +197,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   int port = 0;
+  int api_port = 0;
   for (auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline;) {
     std::ifstream in(ports);
     std::string text = ReadAll(in);
     size_t at = text.find("\"otlp\": ");
-    if (at != std::string::npos) {
+    size_t api_at = text.find("\"api\": ");
+    if (at != std::string::npos && api_at != std::string::npos) {
       port = std::atoi(text.c_str() + at + 8);
+      api_port = std::atoi(text.c_str() + api_at + 7);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -160,10 +225,16 @@ int main(int argc, char** argv) {
   size_t per_request = static_cast<size_t>(o.batch);
   if (logs) {
     for (int i = 0; i < 256; ++i) {
-      bodies.push_back(otlp::EncodeLogs(
+      otlp::LogsData data =
           collector::bench::MakeLogs(static_cast<uint64_t>(i), per_request,
-                                     now - 60'000'000'000 + static_cast<uint64_t>(i) * 1'000'000),
-          otlp::Encoding::kProtobuf));
+                                     now - 60'000'000'000 + static_cast<uint64_t>(i) * 1'000'000);
+      if (o.no_severity) {
+        for (auto& r : data.resource_logs[0].scope_logs[0].log_records) {
+          r.severity_number = 0;
+          r.severity_text.clear();
+        }
+      }
+      bodies.push_back(otlp::EncodeLogs(data, otlp::Encoding::kProtobuf));
     }
   } else {
     size_t series = 100, points = per_request / series;
@@ -185,6 +256,7 @@ int main(int argc, char** argv) {
   std::atomic<int64_t> acked{0}, refused{0}, failed{0};
   std::mutex mutex;
   std::vector<double> latencies_ms;
+  std::string load_before = LoadAverage();
   double cpu0 = CpuSeconds(pid);
   auto start = Clock::now();
   auto deadline = start + std::chrono::seconds(o.seconds);
@@ -233,6 +305,15 @@ int main(int argc, char** argv) {
   for (auto& t : threads) t.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   double cpu = CpuSeconds(pid) - cpu0;
+  std::string load_after = LoadAverage();
+  // Detection may still be working through its queue: its CPU is part of the cost per point.
+  std::string exposition = HttpGet(api_port, "/metrics");
+  for (auto drain = Clock::now() + std::chrono::seconds(60);
+       Sample(exposition, "nightjar_collector_detection_queue_points") > 0 && Clock::now() < drain;
+       exposition = HttpGet(api_port, "/metrics")) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  double cpu_drained = CpuSeconds(pid) - cpu0;
   long hwm = StatusKib(pid, "VmHWM:");
   std::sort(latencies_ms.begin(), latencies_ms.end());
   auto pct = [&](double q) {
@@ -249,8 +330,10 @@ int main(int argc, char** argv) {
   for (const auto& e : std::filesystem::directory_iterator(dir / "data")) {
     db_bytes += e.file_size();
   }
-  std::printf("signal=%s connections=%d batch=%zu seconds=%.1f\n", o.signal.c_str(), o.connections,
-              per_request, elapsed);
+  std::printf("signal=%s connections=%d batch=%zu seconds=%.1f plugins=%s%s\n", o.signal.c_str(),
+              o.connections, per_request, elapsed, o.plugins ? "on" : "off",
+              o.no_severity ? " (records without severity)" : "");
+  std::printf("load_average before=%s after=%s\n", load_before.c_str(), load_after.c_str());
   std::printf("acknowledged=%lld items/s=%.0f refused_503=%lld failed=%lld\n",
               static_cast<long long>(acked.load()), static_cast<double>(acked.load()) / elapsed,
               static_cast<long long>(refused.load()), static_cast<long long>(failed.load()));
@@ -258,6 +341,19 @@ int main(int argc, char** argv) {
               static_cast<double>(hwm) / 1024, static_cast<double>(db_bytes) / 1048576);
   std::printf("latency_ms p50=%.1f p99=%.1f max=%.1f requests=%zu\n", pct(0.5), pct(0.99),
               latencies_ms.empty() ? 0.0 : latencies_ms.back(), latencies_ms.size());
+  std::printf("cpu_us_per_item=%.2f (collector CPU until detection drained / items)\n",
+              acked.load() > 0 ? cpu_drained * 1e6 / static_cast<double>(acked.load()) : 0.0);
+  if (o.plugins) {
+    std::printf(
+        "classified_records=%.0f detected_points=%.0f detection_dropped=%.0f "
+        "anomalies=%s\n",
+        Sample(exposition, "nightjar_collector_classified_records_total"),
+        Sample(exposition, "nightjar_collector_detected_points_total"),
+        Sample(exposition, "nightjar_collector_detection_dropped_points_total"),
+        HttpGet(api_port, "/api/v1/anomalies?limit=1000").find("\"id\"") == std::string::npos
+            ? "none"
+            : "some");
+  }
   std::printf("clean_exit=%d\n", WIFEXITED(status) && WEXITSTATUS(status) == 0);
   std::filesystem::remove_all(dir);
   return 0;

@@ -10,7 +10,7 @@ constexpr std::string_view kDocument = R"json({
   "info": {
     "title": "Nightjar collector query API",
     "version": "1",
-    "description": "Search stored logs and query stored metrics. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
+    "description": "Search stored logs, query stored metrics, list the anomalies detectors found and the plugins. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
   },
   "servers": [{"url": "http://127.0.0.1:4380"}],
   "components": {
@@ -32,6 +32,36 @@ constexpr std::string_view kDocument = R"json({
     },
     "schemas": {
       "Error": {"type": "object", "properties": {"error": {"type": "string"}, "code": {"type": "string"}}},
+      "Anomaly": {
+        "type": "object",
+        "properties": {
+          "id": {"type": "string"}, "series_id": {"type": "string"}, "metric": {"type": "string"},
+          "attributes": {"type": "object", "description": "Point attributes of the series."},
+          "resource_attributes": {"type": "object"}, "service": {"type": "string"},
+          "time": {"type": "string", "format": "date-time"}, "time_unix_nano": {"type": "string"},
+          "value": {"type": "number", "nullable": true}, "score": {"type": "number", "nullable": true},
+          "reason": {"type": "string"},
+          "detector": {"type": "string", "description": "The detector instance's name."},
+          "plugin": {"type": "string"}
+        }
+      },
+      "Plugin": {
+        "type": "object",
+        "properties": {
+          "name": {"type": "string"}, "kind": {"type": "string", "enum": ["classifier", "detector", "notifier", ""]},
+          "version": {"type": "string"}, "description": {"type": "string"}, "path": {"type": "string"},
+          "abi": {"type": "string"}, "thread_safe": {"type": "boolean"},
+          "state": {"type": "string", "enum": ["loaded", "failed", "missing"]}, "error": {"type": "string"},
+          "options": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "required": {"type": "boolean"}, "default": {"type": "string", "nullable": true}, "description": {"type": "string"}}}},
+          "instances": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "state": {"type": "string", "enum": ["running", "suspended", "failed", "disabled"]},
+            "error": {"type": "string"}, "calls": {"type": "integer"}, "errors": {"type": "integer"},
+            "skipped": {"type": "integer"}, "suspensions": {"type": "integer"},
+            "time_spent_seconds": {"type": "number"}, "suspended_until": {"type": "string", "nullable": true},
+            "consecutive_failures": {"type": "integer"}, "match": {"type": "array", "items": {"type": "string"}},
+            "options": {"type": "object"}}}}
+        }
+      },
       "LogRecord": {
         "type": "object",
         "properties": {
@@ -135,6 +165,29 @@ constexpr std::string_view kDocument = R"json({
         "summary": "How a metric's values spread over N equal-width bins in a time range.",
         "parameters": [{"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "bins", "in": "query", "schema": {"type": "integer", "default": 20, "maximum": 1000}}, {"$ref": "#/components/parameters/attr"}],
         "responses": {"200": {"description": "Bins.", "content": {"application/json": {"schema": {"type": "object", "properties": {"min": {"type": "number"}, "max": {"type": "number"}, "total": {"type": "integer"}, "bins": {"type": "array", "items": {"type": "object", "properties": {"lower": {"type": "number"}, "upper": {"type": "number"}, "count": {"type": "integer"}}}}}}}}}}
+      }
+    },
+    "/api/v1/anomalies": {
+      "get": {
+        "summary": "Anomalies the detector plugins found in metric series, newest first, with keyset pagination.",
+        "parameters": [
+          {"name": "metric", "in": "query", "schema": {"type": "string"}, "description": "Only this metric."},
+          {"name": "detector", "in": "query", "schema": {"type": "string"}, "description": "Only this detector instance (plugins.instances[].name)."},
+          {"name": "min_score", "in": "query", "schema": {"type": "number"}, "description": "Only anomalies scored at least this."},
+          {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+          {"$ref": "#/components/parameters/limit"},
+          {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "next_cursor of the previous page."}
+        ],
+        "responses": {
+          "200": {"description": "A page of anomalies.", "content": {"application/json": {"schema": {"type": "object", "properties": {"anomalies": {"type": "array", "items": {"$ref": "#/components/schemas/Anomaly"}}, "next_cursor": {"type": "string", "nullable": true}}}}}},
+          "400": {"description": "Bad parameter.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/api/v1/plugins": {
+      "get": {
+        "summary": "Every plugin file (loaded or refused, with the reason) and its configured instances with their counters.",
+        "responses": {"200": {"description": "Plugins.", "content": {"application/json": {"schema": {"type": "object", "properties": {"plugins": {"type": "array", "items": {"$ref": "#/components/schemas/Plugin"}}}}}}}}
       }
     },
     "/api/v1/openapi.json": {

@@ -8,6 +8,7 @@
 #include "api/openapi.h"
 #include "base/hex.h"
 #include "base/logging.h"
+#include "store/anomaly_queries.h"
 #include "store/log_queries.h"
 #include "store/metric_queries.h"
 #include "store/value_json.h"
@@ -122,13 +123,67 @@ Result<std::pair<int64_t, int64_t>> ReadRange(const QueryParams& p, int64_t now,
   return std::make_pair(from, to);
 }
 
+// Reads what every search over time-ordered ids (log records, anomalies) takes into `q`:
+// `from` and `to` (default: everything) as the millisecond range [from_ms, to_ms), a `to`
+// inside a millisecond including that millisecond; `limit`; and `cursor`, the id the page
+// starts below.
+template <typename Query>
+Status ReadKeysetPage(const QueryParams& p, int64_t now, int max_limit, Query* q) {
+  NJ_ASSIGN_OR_RETURN(int64_t from, p.Time("from", 0, now));
+  NJ_ASSIGN_OR_RETURN(int64_t to, p.Time("to", kMaxLogTimeMs * 1'000'000, now));
+  q->from_ms = from / 1'000'000;
+  q->to_ms = to / 1'000'000 + (to % 1'000'000 != 0 ? 1 : 0);
+  NJ_ASSIGN_OR_RETURN(int64_t limit, p.Int("limit", 100, 1, max_limit));
+  q->limit = static_cast<int>(limit);
+  NJ_ASSIGN_OR_RETURN(q->before_id, p.Int("cursor", 0, 1, INT64_MAX));
+  return Status::Ok();
+}
+
+// Writes "next_cursor": the id as a string, or null on the last page.
+void WriteCursor(JsonWriter& w, const std::optional<int64_t>& cursor) {
+  Key(w, "next_cursor");
+  if (cursor) {
+    WriteString(w, std::to_string(*cursor));
+  } else {
+    w.Null();
+  }
+}
+
+void WriteAnomaly(JsonWriter& w, const Anomaly& a) {
+  w.StartObject();
+  Int64String(w, "id", a.id);
+  Int64String(w, "series_id", a.series_id);
+  Str(w, "metric", a.metric);
+  Key(w, "attributes");
+  WriteRaw(w, a.attributes);
+  Key(w, "resource_attributes");
+  WriteRaw(w, a.resource_attributes);
+  Str(w, "service", a.service);
+  Str(w, "time", FormatRfc3339(static_cast<int64_t>(a.time_unix_nano)));
+  Str(w, "time_unix_nano", std::to_string(a.time_unix_nano));
+  Key(w, "value");
+  Number(w, a.value);
+  Key(w, "score");
+  Number(w, a.score);
+  Str(w, "reason", a.reason);
+  Str(w, "detector", a.detector);
+  Str(w, "plugin", a.plugin);
+  w.EndObject();
+}
+
 constexpr int64_t kHour = 3'600'000'000'000;
 
 }  // namespace
 
 QueryApi::QueryApi(Store* store, const BearerAuth* auth, QueryApiOptions options,
-                   SelfMetrics* metrics, const Clock* clock)
-    : store_(store), auth_(auth), options_(options), metrics_(metrics), clock_(clock) {}
+                   SelfMetrics* metrics, std::shared_ptr<const plugins::PluginHost> plugins,
+                   const Clock* clock)
+    : store_(store),
+      auth_(auth),
+      options_(options),
+      metrics_(metrics),
+      plugins_(std::move(plugins)),
+      clock_(clock) {}
 
 std::vector<std::pair<std::string, std::string>> QueryApi::Routes() {
   return {{"GET", "/api/v1/logs"},
@@ -138,6 +193,8 @@ std::vector<std::pair<std::string, std::string>> QueryApi::Routes() {
           {"GET", "/api/v1/metrics/series"},
           {"GET", "/api/v1/metrics/query"},
           {"GET", "/api/v1/metrics/histogram"},
+          {"GET", "/api/v1/anomalies"},
+          {"GET", "/api/v1/plugins"},
           {"GET", "/api/v1/openapi.json"}};
 }
 
@@ -150,6 +207,8 @@ void QueryApi::Register(HttpServer& server) {
       {"/api/v1/metrics/series", &QueryApi::Series},
       {"/api/v1/metrics/query", &QueryApi::MetricQuery},
       {"/api/v1/metrics/histogram", &QueryApi::MetricHistogram},
+      {"/api/v1/anomalies", &QueryApi::Anomalies},
+      {"/api/v1/plugins", &QueryApi::Plugins},
   };
   for (const auto& [path, handler] : kHandlers) {
     std::string name = std::string(path).substr(8);  // "logs/context", ...
@@ -236,26 +295,14 @@ QueryApi::Reply QueryApi::Logs(const QueryParams& p) {
   int64_t now = clock_->NowUnixNanos();
   LogQuery q;
   NJ_API_CHECK(ReadLogFilters(p, now, &q));
-  NJ_API_TRY(from, p.Time("from", 0, now));
-  NJ_API_TRY(to, p.Time("to", kMaxLogTimeMs * 1'000'000, now));
-  q.from_ms = from / 1'000'000;
-  q.to_ms = to / 1'000'000 + (to % 1'000'000 != 0 ? 1 : 0);
-  NJ_API_TRY(limit, p.Int("limit", 100, 1, options_.max_limit));
-  q.limit = static_cast<int>(limit);
-  NJ_API_TRY(cursor, p.Int("cursor", 0, 1, INT64_MAX));
-  q.before_id = cursor;
+  NJ_API_CHECK(ReadKeysetPage(p, now, options_.max_limit, &q));
   NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
   NJ_API_TRY(page, SearchLogs(*reader, q));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   WriteLogs(w, "logs", page.logs);
-  Key(w, "next_cursor");
-  if (page.next_cursor) {
-    WriteString(w, std::to_string(*page.next_cursor));
-  } else {
-    w.Null();
-  }
+  WriteCursor(w, page.next_cursor);
   w.EndObject();
   return Reply{200, Done(buffer)};
 }
@@ -504,6 +551,35 @@ QueryApi::Reply QueryApi::MetricHistogram(const QueryParams& p) {
   w.EndArray();
   w.EndObject();
   return Reply{200, Done(buffer)};
+}
+
+QueryApi::Reply QueryApi::Anomalies(const QueryParams& p) {
+  NJ_API_CHECK(p.AllowOnly({"metric", "detector", "min_score", "from", "to", "limit", "cursor"}));
+  int64_t now = clock_->NowUnixNanos();
+  AnomalyQuery q;
+  q.metric = p.Get("metric").value_or("");
+  q.detector = p.Get("detector").value_or("");
+  NJ_API_TRY(min_score, p.Double("min_score"));
+  q.min_score = min_score;
+  NJ_API_CHECK(ReadKeysetPage(p, now, options_.max_limit, &q));
+  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(page, SearchAnomalies(*reader, q));
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  Key(w, "anomalies");
+  w.StartArray();
+  for (const Anomaly& a : page.anomalies) WriteAnomaly(w, a);
+  w.EndArray();
+  WriteCursor(w, page.next_cursor);
+  w.EndObject();
+  return Reply{200, Done(buffer)};
+}
+
+QueryApi::Reply QueryApi::Plugins(const QueryParams& p) {
+  NJ_API_CHECK(p.AllowOnly({}));
+  if (!plugins_) return Reply{200, "{\"plugins\": []}"};
+  return Reply{200, plugins::PluginsJson(plugins_->Stats())};
 }
 
 }  // namespace nightjar::collector

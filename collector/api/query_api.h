@@ -1,6 +1,7 @@
 // The REST query API under /api/v1: log search, context and volume; metric names, series,
-// bucketed queries and value histograms. JSON in the shapes docs/api.md documents, with the
-// OpenAPI 3 document at /api/v1/openapi.json.
+// bucketed queries and value histograms; anomalies the detector plugins found; the plugins
+// themselves. JSON in the shapes docs/api.md documents, with the OpenAPI 3 document at
+// /api/v1/openapi.json.
 //
 // Every query runs on a reader connection of its own under the configured timeout; results
 // are bounded by a limit (default 100, at most api.max_limit). A bad parameter is answered 400
@@ -13,8 +14,11 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+
 #include "api/query_params.h"
 #include "auth/bearer_auth.h"
+#include "plugin_host/plugin_host.h"
 #include "runtime/clock.h"
 #include "runtime/http_server.h"
 #include "self_metrics.h"
@@ -29,7 +33,9 @@ struct QueryApiOptions {
 
 class QueryApi {
  public:
+  // `plugins` answers GET /api/v1/plugins (null: no plugin host, an empty list).
   QueryApi(Store* store, const BearerAuth* auth, QueryApiOptions options, SelfMetrics* metrics,
+           std::shared_ptr<const plugins::PluginHost> plugins = nullptr,
            const Clock* clock = &Clock::System());
 
   // Adds the API's routes (including /api/v1/openapi.json) to `server`.
@@ -53,6 +59,8 @@ class QueryApi {
   Reply Series(const QueryParams& p);
   Reply MetricQuery(const QueryParams& p);
   Reply MetricHistogram(const QueryParams& p);
+  Reply Anomalies(const QueryParams& p);
+  Reply Plugins(const QueryParams& p);
   Reply Error(const Status& status);
   void Serve(const std::string& name, Handler handler, HttpServer::Request& request,
              HttpServer::Response& response);
@@ -61,6 +69,7 @@ class QueryApi {
   const BearerAuth* auth_;
   QueryApiOptions options_;
   SelfMetrics* metrics_;
+  std::shared_ptr<const plugins::PluginHost> plugins_;
   const Clock* clock_;
 };
 

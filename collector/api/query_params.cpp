@@ -2,8 +2,11 @@
 #include "api/query_params.h"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "base/utf8.h"
@@ -160,6 +163,19 @@ Result<int64_t> QueryParams::Int(std::string_view name, int64_t def, int64_t min
                            " and " + std::to_string(max) + ", got " + std::to_string(n));
   }
   return n;
+}
+
+Result<std::optional<double>> QueryParams::Double(std::string_view name) const {
+  auto v = Get(name);
+  if (!v) return std::optional<double>();
+  // strtod needs a terminated string, which std::string gives; "inf" and "nan" are refused.
+  char* end = nullptr;
+  errno = 0;
+  double d = std::strtod(v->c_str(), &end);
+  if (v->empty() || end != v->c_str() + v->size() || errno == ERANGE || !std::isfinite(d)) {
+    return Bad(name, "a number", *v);
+  }
+  return std::optional<double>(d);
 }
 
 Result<int64_t> QueryParams::Time(std::string_view name, int64_t def, int64_t now) const {

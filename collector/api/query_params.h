@@ -44,6 +44,8 @@ class QueryParams {
   // nanoseconds, "now", "now-<duration>" or "now+<duration>".
   Result<int64_t> Time(std::string_view name, int64_t def, int64_t now_unix_nano) const;
   Result<Duration> Dur(std::string_view name, Duration def) const;
+  // A finite decimal number (e.g. "3.5", "1e3").
+  Result<std::optional<double>> Double(std::string_view name) const;
   // A severity: a number 0..24 or a level name (trace, debug, info, warn, error, fatal).
   // `upper` makes a level name mean its highest number (ERROR = 20 as an upper bound).
   Result<int> Severity(std::string_view name, int def, bool upper) const;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace nightjar::collector {
 
@@ -51,9 +52,24 @@ std::string DefaultDataDir() {
   return "./nightjar-data";
 }
 
+std::string DefaultPluginDirectory() { return NJ_DEFAULT_PLUGIN_DIR; }
+
+namespace {
+
+// Returns the installed plugin directory when it exists, else "": a collector that is not
+// installed (a build tree, a test) has no plugin directory, rather than an error about one.
+std::string InstalledPluginDirectory() {
+  std::error_code ec;
+  return std::filesystem::is_directory(DefaultPluginDirectory(), ec) ? DefaultPluginDirectory()
+                                                                     : std::string();
+}
+
+}  // namespace
+
 CollectorConfig DefaultConfig() {
   CollectorConfig c;
   c.data_dir = DefaultDataDir();
+  c.plugins.directory = InstalledPluginDirectory();
   return c;
 }
 
@@ -78,8 +94,8 @@ int ReadInt(ConfigNode& node, std::string_view key, int def, int min, int max) {
 
 Result<CollectorConfig> ParseConfig(ConfigNode root) {
   CollectorConfig c = DefaultConfig();
-  root.AllowKeys(
-      {"log_level", "data_dir", "receiver", "api", "auth", "pipeline", "store", "retention"});
+  root.AllowKeys({"log_level", "data_dir", "receiver", "api", "auth", "pipeline", "store",
+                  "retention", "plugins"});
   c.log_level = root.Enum("log_level", c.log_level,
                           {"debug", "info", "notice", "warning", "error", "critical"});
   c.data_dir = root.String("data_dir", c.data_dir);
@@ -113,9 +129,14 @@ Result<CollectorConfig> ParseConfig(ConfigNode root) {
   }
 
   ConfigNode pipeline = root.Child("pipeline");
-  pipeline.AllowKeys({"queue_max_bytes", "max_batch_bytes"});
+  pipeline.AllowKeys({"queue_max_bytes", "max_batch_bytes", "detection_queue_max_bytes"});
   c.pipeline.queue_max_bytes = pipeline.Bytes("queue_max_bytes", c.pipeline.queue_max_bytes);
   c.pipeline.max_batch_bytes = pipeline.Bytes("max_batch_bytes", c.pipeline.max_batch_bytes);
+  c.pipeline.detection_queue_max_bytes =
+      pipeline.Bytes("detection_queue_max_bytes", c.pipeline.detection_queue_max_bytes);
+  if (c.pipeline.detection_queue_max_bytes < (64 << 10)) {
+    pipeline.Error("detection_queue_max_bytes", "must be at least 64KiB");
+  }
   if (c.pipeline.queue_max_bytes < (1 << 20)) {
     pipeline.Error("queue_max_bytes", "must be at least 1MiB");
   }
@@ -141,6 +162,12 @@ Result<CollectorConfig> ParseConfig(ConfigNode root) {
   if (c.retention.max_size != 0 && c.retention.max_size < (16 << 20)) {
     retention.Error("max_size", "must be 0 (no cap) or at least 16MiB");
   }
+  // The plugin host reads its own section; its structural errors land in this document, so
+  // they come out with file:line:column like every other key's.
+  ConfigNode plugins = root.Child("plugins");
+  std::string default_directory = c.plugins.directory;
+  c.plugins = plugins::ReadPluginHostConfig(plugins);
+  if (!plugins.Has("directory")) c.plugins.directory = default_directory;
   NJ_RETURN_IF_ERROR(root.status());
   return c;
 }

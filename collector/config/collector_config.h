@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "plugin_host/plugin_host_config.h"
 #include "runtime/config.h"
 #include "runtime/units.h"
 
@@ -56,6 +57,9 @@ struct CollectorConfig {
   struct Pipeline {
     uint64_t queue_max_bytes = 64 << 20;
     uint64_t max_batch_bytes = 16 << 20;
+    // Committed points waiting for the detector plugins (24 bytes each); beyond, points skip
+    // detection (counted), so that detection never holds up ingestion.
+    uint64_t detection_queue_max_bytes = 8 << 20;
   } pipeline;
 
   struct Store {
@@ -72,6 +76,10 @@ struct CollectorConfig {
     Duration interval = std::chrono::minutes(1);
   } retention;
 
+  // The `plugins:` section (plugin_host_config.h). Without `directory:`, the directory is the
+  // installed plugin directory (DefaultPluginDirectory()) when it exists.
+  plugins::PluginHostConfig plugins;
+
   // Returns the database file: store.path, or <data_dir>/nightjar.db.
   std::string DatabasePath() const;
 };
@@ -79,6 +87,10 @@ struct CollectorConfig {
 // Returns the data directory used when none is configured: $STATE_DIRECTORY (set by systemd's
 // StateDirectory=), else /var/lib/nightjar when it exists and is writable, else ./nightjar-data.
 std::string DefaultDataDir();
+
+// Returns where installed plugins live: <libdir>/nightjar/plugins of the installation prefix
+// this collector was built for (e.g. /usr/lib/x86_64-linux-gnu/nightjar/plugins).
+std::string DefaultPluginDirectory();
 
 // Reads a configuration; fails with the file, line and column of the first problem.
 Result<CollectorConfig> ParseConfig(ConfigNode root);

@@ -7,7 +7,7 @@ Status IngestQueue::Push(std::unique_ptr<IngestItem>& item) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) return Unavailable("the collector is shutting down");
-    if (bytes_ > 0 && bytes_ + item->bytes > max_bytes_) {
+    if (!item->exempt_from_limit && bytes_ > 0 && bytes_ + item->bytes > max_bytes_) {
       return ResourceExhausted("the ingest queue is full (" + std::to_string(bytes_) + " of " +
                                std::to_string(max_bytes_) + " bytes)");
     }
@@ -33,8 +33,16 @@ std::vector<std::unique_ptr<IngestItem>> IngestQueue::Pop(size_t max_batch_bytes
 }
 
 void IngestQueue::Release(size_t bytes) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  bytes_ -= std::min(bytes, bytes_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bytes_ -= std::min(bytes, bytes_);
+  }
+  released_.notify_all();
+}
+
+bool IngestQueue::WaitEmpty(Duration timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return released_.wait_for(lock, timeout, [&] { return bytes_ == 0 && items_.empty(); });
 }
 
 void IngestQueue::Close() {

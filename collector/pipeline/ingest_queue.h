@@ -21,16 +21,27 @@
 
 #include "base/status.h"
 #include "runtime/units.h"
+#include "store/anomaly.h"
 #include "store/batch.h"
 
 namespace nightjar::collector {
 
+// Anomalies the detection thread found, written by the writer thread like everything else
+// (one writer, so they never wait for a lock). Shared with the submitter, which reads the ids
+// the writer set once `done` is ready.
+struct AnomalyBatch {
+  std::shared_ptr<std::vector<Anomaly>> anomalies;
+};
+
 // One request's rows, and the promise its receiver thread waits on.
 struct IngestItem {
-  std::variant<LogBatch, MetricBatch> batch;
+  std::variant<LogBatch, MetricBatch, AnomalyBatch> batch;
   size_t bytes = 0;
   int64_t items = 0;          // log records or points
   std::promise<Status> done;  // set once the rows are committed (OK) or failed
+  // Admitted even when the queue is full: the collector's own small batches (anomalies), which
+  // backpressure meant for clients must not drop.
+  bool exempt_from_limit = false;
 };
 
 class IngestQueue {
@@ -48,6 +59,9 @@ class IngestQueue {
   // Returns `bytes` of popped items to the budget, once they are written.
   void Release(size_t bytes);
 
+  // Waits up to `timeout` until nothing is queued or being written; returns whether so.
+  bool WaitEmpty(Duration timeout);
+
   // Refuses further pushes; Pop() still drains what is queued.
   void Close();
 
@@ -60,6 +74,7 @@ class IngestQueue {
   const size_t max_bytes_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
+  std::condition_variable released_;
   std::deque<std::unique_ptr<IngestItem>> items_;
   size_t bytes_ = 0;
   bool closed_ = false;

@@ -50,14 +50,26 @@ Result<std::future<Status>> Pipeline::Submit(std::unique_ptr<IngestItem> item) {
   return done;
 }
 
-Result<std::future<Status>> Pipeline::SubmitLogs(LogBatch batch) {
-  // The classifiers' hook: labels are attached here, on the receiver's thread, so that the
+Result<std::future<Status>> Pipeline::SubmitLogs(LogBatch batch, const otlp::LogsData* source) {
+  // The classifiers' hook: records are changed here, on the receiver's thread, so that the
   // writer thread stays a plain writer.
-  for (const auto& enricher : enrichers_) enricher->Enrich(batch);
+  for (const auto& enricher : enrichers_) enricher->Enrich(batch, source);
   auto item = std::make_unique<IngestItem>();
   item->bytes = BatchBytes(batch);
   item->items = static_cast<int64_t>(batch.logs.size());
   item->batch = std::move(batch);
+  return Submit(std::move(item));
+}
+
+Result<std::future<Status>> Pipeline::SubmitAnomalies(
+    std::shared_ptr<std::vector<Anomaly>> anomalies) {
+  auto item = std::make_unique<IngestItem>();
+  for (const Anomaly& a : *anomalies) {
+    item->bytes += sizeof(Anomaly) + a.metric.size() + a.attributes.size() + a.reason.size();
+  }
+  item->items = static_cast<int64_t>(anomalies->size());
+  item->exempt_from_limit = true;
+  item->batch = AnomalyBatch{std::move(anomalies)};
   return Submit(std::move(item));
 }
 
@@ -103,6 +115,10 @@ Status Pipeline::WriteItem(IngestItem& item, std::vector<CommittedPoint>* points
     *stored = static_cast<int64_t>(logs->logs.size());
     return Status::Ok();
   }
+  if (auto* anomalies = std::get_if<AnomalyBatch>(&item.batch)) {
+    // Counted by the detection side (nightjar_collector_anomalies_total), not as stored items.
+    return w.WriteAnomalies(*anomalies->anomalies);
+  }
   return w.WriteMetrics(std::get<MetricBatch>(item.batch), points, stored);
 }
 
@@ -139,7 +155,9 @@ void Pipeline::WriteGroup(std::vector<std::unique_ptr<IngestItem>>& items) {
   metrics_->commit_duration.Get().Observe(static_cast<double>(clock_->MonotonicNanos() - start) /
                                           1e9);
   for (size_t i = 0; i < items.size(); ++i) {
-    metrics_->stored.With({SignalOf(*items[i])}).Inc(static_cast<double>(stored[i]));
+    if (!std::holds_alternative<AnomalyBatch>(items[i]->batch)) {
+      metrics_->stored.With({SignalOf(*items[i])}).Inc(static_cast<double>(stored[i]));
+    }
     items[i]->done.set_value(Status::Ok());
   }
   for (const auto& observer : observers_) {
@@ -165,14 +183,20 @@ Result<int64_t> Pipeline::RetentionStep() {
   NJ_RETURN_IF_ERROR(w.Begin());
   auto logs = w.DeleteLogsBefore(LogIdAt(std::max<int64_t>(0, log_cutoff_ms)), r.chunk_rows);
   auto points = logs.ok() ? w.DeletePointsBefore(metric_cutoff, 64, &series_cursor_) : logs;
-  Status st = points.ok() ? w.Commit() : points.status();
+  // Anomalies are about metric points and live as long as they do.
+  auto anomalies = points.ok()
+                       ? w.DeleteAnomaliesBefore(
+                             LogIdAt(static_cast<int64_t>(metric_cutoff / 1'000'000)), r.chunk_rows)
+                       : points;
+  Status st = anomalies.ok() ? w.Commit() : anomalies.status();
   if (!st.ok()) {
     w.Rollback();
     return st;
   }
   metrics_->retention_deleted.With({"logs", "age"}).Inc(static_cast<double>(*logs));
   metrics_->retention_deleted.With({"metrics", "age"}).Inc(static_cast<double>(*points));
-  total = *logs + *points;
+  metrics_->retention_deleted.With({"anomalies", "age"}).Inc(static_cast<double>(*anomalies));
+  total = *logs + *points + *anomalies;
   if (r.max_bytes == 0) return total;
   NJ_ASSIGN_OR_RETURN(int64_t used, w.UsedBytes());
   if (used <= static_cast<int64_t>(r.max_bytes)) return total;
@@ -207,6 +231,15 @@ Result<int64_t> Pipeline::RetentionStep() {
     size_points += *n;
     if (cursor == 0) break;
   }
+  int64_t size_anomalies = 0;
+  if (logs.ok()) {
+    auto n = w.DeleteAnomaliesBefore(LogIdAt(horizon_ms), r.chunk_rows);
+    if (n.ok()) {
+      size_anomalies = *n;
+    } else {
+      logs = n.status();
+    }
+  }
   st = logs.ok() ? w.Commit() : logs.status();
   if (!st.ok()) {
     w.Rollback();
@@ -214,11 +247,16 @@ Result<int64_t> Pipeline::RetentionStep() {
   }
   metrics_->retention_deleted.With({"logs", "size"}).Inc(static_cast<double>(*logs));
   metrics_->retention_deleted.With({"metrics", "size"}).Inc(static_cast<double>(size_points));
+  metrics_->retention_deleted.With({"anomalies", "size"}).Inc(static_cast<double>(size_anomalies));
   log::Info(kComponent, "size cap reached; deleted the oldest data",
-            {{"used_bytes", used}, {"logs", *logs}, {"points", size_points}});
-  if (*logs + size_points == 0) return total;  // nothing left that retention may delete
+            {{"used_bytes", used},
+             {"logs", *logs},
+             {"points", size_points},
+             {"anomalies", size_anomalies}});
+  int64_t size_total = *logs + size_points + size_anomalies;
+  if (size_total == 0) return total;  // nothing left that retention may delete
   // Report a full chunk so the loop comes back until the database is under the cap.
-  return std::max(total + *logs + size_points, r.chunk_rows);
+  return std::max(total + size_total, r.chunk_rows);
 }
 
 }  // namespace nightjar::collector

@@ -5,6 +5,8 @@
 //   writer thread:    Pop all queued (up to max_batch_bytes) ─► BEGIN; write each; COMMIT
 //                     ─► fulfil each request's promise ─► commit observers (detectors)
 //                     ─► between groups: one retention step (bounded number of rows)
+//   detection thread: SubmitAnomalies ──────────────────────────────────► IngestQueue
+//                     (the anomalies it found go through the same single writer)
 //
 // Group commit: while one transaction commits, new requests queue up and share the next one,
 // so the cost of a commit is paid once per group, not per request. A request's promise is
@@ -14,10 +16,12 @@
 //
 // Extension points (set before Start()):
 //   LogEnricher      runs on the submitting receiver thread, before the batch is queued; may
-//                    add labels to each LogRow (classifiers). Called concurrently.
+//                    change each LogRow: labels, attributes, severity (the classifier plugins,
+//                    pipeline/plugin_classifier.h). Called concurrently.
 //   CommitObserver   runs on the writer thread after each commit with the committed metric
 //                    points (series id + identity + time + value) and log record ids
-//                    (detectors, rules). Must be quick: it delays the next group.
+//                    (detectors, rules). Must be quick: it delays the next group (the detector
+//                    plugins only queue points there: detection/detection_runner.h).
 //
 // Thread-safety: Submit*() from any thread; Start()/Stop() from one thread.
 #pragma once
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "otlp/model.h"
 #include "pipeline/ingest_queue.h"
 #include "runtime/clock.h"
 #include "runtime/units.h"
@@ -38,13 +43,16 @@
 
 namespace nightjar::collector {
 
-// Adds labels to log records before they are stored (e.g. classifiers).
+// Changes log records before they are stored (e.g. classifiers).
 class LogEnricher {
  public:
   virtual ~LogEnricher() = default;
-  // Adds labels to the records of `batch` (LogRow::labels); `batch.streams[row.stream]` is
-  // each record's resource and scope. Called concurrently from receiver threads.
-  virtual void Enrich(LogBatch& batch) = 0;
+  // Changes the records of `batch`: adds labels (LogRow::labels), rewrites attributes or the
+  // severity; `batch.streams[row.stream]` is each record's resource and scope. `source` is the
+  // decoded request the batch was prepared from (PrepareLogs: batch.logs[i] is the i-th record
+  // of `source` in resource, scope, record order), or null for a batch built otherwise. Called
+  // concurrently from receiver threads.
+  virtual void Enrich(LogBatch& batch, const otlp::LogsData* source) = 0;
 };
 
 // Sees what was committed (e.g. anomaly detectors, rules).
@@ -94,9 +102,18 @@ class Pipeline {
   bool running() const { return running_.load(); }
 
   // Queues a batch; the future becomes ready when its rows are committed (or failed). Fails at
-  // once with ResourceExhausted when the queue is full, Unavailable when stopping.
-  Result<std::future<Status>> SubmitLogs(LogBatch batch);
+  // once with ResourceExhausted when the queue is full, Unavailable when stopping. Log batches
+  // go through the enrichers first; `source` is what they were prepared from (see LogEnricher),
+  // and need only live for the call.
+  Result<std::future<Status>> SubmitLogs(LogBatch batch, const otlp::LogsData* source = nullptr);
   Result<std::future<Status>> SubmitMetrics(MetricBatch batch);
+  // Queues anomalies for the writer (the detection thread's; admitted even when the queue is
+  // full). Once the future is ready and OK, each anomaly's id is set.
+  Result<std::future<Status>> SubmitAnomalies(std::shared_ptr<std::vector<Anomaly>> anomalies);
+
+  // Waits up to `timeout` until everything submitted is committed and its observers ran (the
+  // collector's shutdown: detection must see the last commits before the pipeline stops).
+  bool WaitIdle(Duration timeout) { return queue_.WaitEmpty(timeout); }
 
   // Runs retention now (on the calling thread, which must not race the writer thread: tests
   // call it before Start() or after Stop()). Returns the rows deleted.

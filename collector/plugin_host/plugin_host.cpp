@@ -275,7 +275,19 @@ Classification PluginHost::Classify(const otlp::LogRecord& record,
                                     const otlp::Attributes& resource_attributes,
                                     std::string_view scope_name) {
   Classification out;
-  if (classifiers_.empty()) return out;
+  Classify(record, resource_attributes, scope_name, &out);
+  return out;
+}
+
+void PluginHost::Classify(const otlp::LogRecord& record,
+                          const otlp::Attributes& resource_attributes, std::string_view scope_name,
+                          Classification* result) {
+  Classification& out = *result;
+  out.labels.clear();
+  out.attributes.clear();
+  out.severity_number.reset();
+  out.severity_text.clear();
+  if (classifiers_.empty()) return;
   thread_local ViewScratch scratch;
   nj_log_record view = ViewLogRecord(record, resource_attributes, scope_name, &scratch);
   ClassifyContext context{&out};
@@ -306,7 +318,6 @@ Classification PluginHost::Classify(const otlp::LogRecord& record,
       view.severity_text = StrView(out.severity_text);
     }
   }
-  return out;
 }
 
 size_t PluginHost::ClassifyLogs(otlp::LogsData* logs) {

@@ -83,6 +83,10 @@ class PluginHost {
   Classification Classify(const otlp::LogRecord& record,
                           const otlp::Attributes& resource_attributes,
                           std::string_view scope_name = {});
+  // The same into `out`, which is cleared first and keeps its capacity: the form for a hot
+  // loop over many records.
+  void Classify(const otlp::LogRecord& record, const otlp::Attributes& resource_attributes,
+                std::string_view scope_name, Classification* out);
 
   // Classifies every record of a request in place (ApplyClassification on each) and returns
   // how many records changed. The convenient form for the receive path.

@@ -220,7 +220,7 @@ OtlpHttpReceiver::Outcome OtlpHttpReceiver::Ingest(otlp::Signal signal, std::str
       items = static_cast<int64_t>(batch.logs.size());
       metrics_->received.With({name}).Inc(static_cast<double>(items));
       if (items == 0) return out;
-      submitted = pipeline_->SubmitLogs(std::move(batch));
+      submitted = pipeline_->SubmitLogs(std::move(batch), &*logs);
       break;
     }
     case otlp::Signal::kMetrics: {

@@ -113,7 +113,26 @@ INSERT INTO log_volume(minute, scope_id, severity_number, count)
   GROUP BY 1, 2, 3;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2};
+// Version 3: anomalies the detectors found. The id is time-ordered like a log id (the point's
+// time in ms << 20 | a sequence), so "newest first", time ranges, cursors and retention are id
+// ranges.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE anomalies(
+  id INTEGER PRIMARY KEY,
+  series_id INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  time_unix_nano INTEGER NOT NULL,
+  value REAL NOT NULL,
+  score REAL NOT NULL,
+  reason TEXT NOT NULL,
+  detector TEXT NOT NULL,
+  plugin TEXT NOT NULL);
+CREATE INDEX anomalies_metric ON anomalies(metric, id);
+CREATE INDEX anomalies_detector ON anomalies(detector, id);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

@@ -16,6 +16,8 @@
 //   points                 gauge and sum points, numbers kept exact (int64 or double)
 //   dist_points            histogram, exponential histogram and summary points
 //   rollup_1m              per-series per-minute count/sum/min/max/first/last of number points
+//   anomalies              points the detector plugins found anomalous; id is time-ordered like
+//                          a log id (the point's time)
 //
 // Thread-safety: functions take a connection owned by the caller's thread.
 #pragma once
@@ -26,7 +28,7 @@
 namespace nightjar::collector {
 
 // The schema version this build writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Returns the database's schema version (0 for a new database).
 Result<int> SchemaVersion(sqlite::Database* db);

@@ -17,6 +17,12 @@ SqlBuilder& SqlBuilder::Param(std::string value) {
   return *this;
 }
 
+SqlBuilder& SqlBuilder::Param(double value) {
+  sql_ += '?';
+  params_.emplace_back(value);
+  return *this;
+}
+
 void SqlBuilder::JsonText(std::string_view column, const std::string& path) {
   // json_extract turns true/false into 1/0; json_type tells them apart from numbers.
   Sql("(CASE json_type(").Sql(column).Sql(", ").Param(path);
@@ -50,6 +56,8 @@ Result<sqlite::Statement> SqlBuilder::Prepare(sqlite::Database& db) const {
     int index = static_cast<int>(i + 1);
     if (const auto* n = std::get_if<int64_t>(&params_[i])) {
       st.Bind(index, *n);
+    } else if (const auto* d = std::get_if<double>(&params_[i])) {
+      st.Bind(index, *d);
     } else {
       st.Bind(index, std::get<std::string>(params_[i]));
     }

@@ -25,6 +25,7 @@ class SqlBuilder {
   // Appends a "?" bound to `value`.
   SqlBuilder& Param(int64_t value);
   SqlBuilder& Param(std::string value);
+  SqlBuilder& Param(double value);
 
   // Appends "AND <json attribute at key of column> equals value": strings compare as text,
   // numbers by their decimal text, booleans as "true"/"false".
@@ -44,7 +45,7 @@ class SqlBuilder {
   void JsonText(std::string_view column, const std::string& path);
 
   std::string sql_;
-  std::vector<std::variant<int64_t, std::string>> params_;
+  std::vector<std::variant<int64_t, std::string, double>> params_;
 };
 
 }  // namespace nightjar::collector

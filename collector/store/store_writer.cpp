@@ -46,7 +46,7 @@ struct StoreWriter::Statements {
   sqlite::Statement insert_metric, select_metric, insert_series, select_series;
   sqlite::Statement insert_point, insert_dist, upsert_rollup;
   sqlite::Statement delete_logs, delete_volume, next_series, delete_points, delete_dist,
-      delete_rollup, oldest_log;
+      delete_rollup, oldest_log, delete_anomalies, insert_anomaly;
 };
 
 StoreWriter::StoreWriter(sqlite::Database db) : db_(std::move(db)) {}
@@ -123,6 +123,12 @@ Status StoreWriter::PrepareAll() {
   NJ_PREP(delete_dist, "DELETE FROM dist_points WHERE series_id = ? AND time_unix_nano < ?")
   NJ_PREP(delete_rollup, "DELETE FROM rollup_1m WHERE series_id = ? AND minute < ?")
   NJ_PREP(oldest_log, "SELECT min(id) FROM logs")
+  NJ_PREP(delete_anomalies,
+          "DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies WHERE id < ? ORDER BY id "
+          "LIMIT ?)")
+  NJ_PREP(insert_anomaly,
+          "INSERT OR IGNORE INTO anomalies(id, series_id, metric, attributes, time_unix_nano, "
+          "value, score, reason, detector, plugin) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 #undef NJ_PREP
   st_.reset(
       new Statements{std::move(insert_resource_r).value(), std::move(select_resource_r).value(),
@@ -135,7 +141,8 @@ Status StoreWriter::PrepareAll() {
                      std::move(delete_logs_r).value(),     std::move(delete_volume_r).value(),
                      std::move(next_series_r).value(),     std::move(delete_points_r).value(),
                      std::move(delete_dist_r).value(),     std::move(delete_rollup_r).value(),
-                     std::move(oldest_log_r).value()});
+                     std::move(oldest_log_r).value(),      std::move(delete_anomalies_r).value(),
+                     std::move(insert_anomaly_r).value()});
   return Status::Ok();
 }
 
@@ -257,14 +264,9 @@ Status StoreWriter::WriteLogs(LogBatch& batch, std::vector<int64_t>* ids) {
       w.EndObject();
       labels.assign(buffer.GetString(), buffer.GetSize());
     }
-    int64_t time_ms = std::clamp<int64_t>(r.time_key_ms, 0, kMaxLogTimeMs);
     // A collision with an existing id (same millisecond, same sequence number after the
-    // sequence wrapped) is resolved by taking the next sequence number; a millisecond that is
-    // nearly full (a sender stamping millions of records with one time) spills into the next
-    // one, so the indexed time moves by a millisecond rather than the request failing.
-    int64_t id = 0;
-    for (int attempt = 0;; ++attempt) {
-      id = LogIdAt(time_ms) | (sequence_++ & ((1u << kLogIdSequenceBits) - 1));
+    // sequence wrapped) is resolved by taking the next sequence number (InsertAtTimeKey).
+    auto inserted = InsertAtTimeKey(db_, r.time_key_ms, &sequence_, [&](int64_t id) {
       ins.Bind(1, id)
           .Bind(2, scope_id)
           .Bind(3, r.time_unix_nano)
@@ -299,11 +301,11 @@ Status StoreWriter::WriteLogs(LogBatch& batch, std::vector<int64_t>* ids) {
       } else {
         ins.BindStatic(15, labels);
       }
-      NJ_RETURN_IF_ERROR(ins.Run());
-      if (db_.Changes() == 1) break;
-      if (attempt % 16 == 15) time_ms = std::min(time_ms + 1, kMaxLogTimeMs);
-      if (attempt > 100000) return Internal("no free log id near " + std::to_string(time_ms));
-    }
+      return ins.Run();
+    });
+    if (!inserted.ok()) return inserted.status();
+    int64_t id = *inserted;
+    int64_t time_ms = LogIdTimeMs(id);
     if (const std::string* text = r.SearchText()) {
       NJ_RETURN_IF_ERROR(st_->insert_fts.Bind(1, id).BindStatic(2, *text).Run());
     }
@@ -474,6 +476,34 @@ Result<int64_t> StoreWriter::DeletePointsBefore(uint64_t time_unix_nano, int64_t
   }
   *cursor = static_cast<int64_t>(ids.size()) < max_series ? 0 : ids.back();
   return deleted;
+}
+
+Status StoreWriter::WriteAnomalies(std::vector<Anomaly>& anomalies) {
+  sqlite::Statement& ins = st_->insert_anomaly;
+  for (Anomaly& a : anomalies) {
+    int64_t time_ms = static_cast<int64_t>(a.time_unix_nano / 1'000'000);
+    auto id = InsertAtTimeKey(db_, time_ms, &sequence_, [&](int64_t candidate) {
+      return ins.Bind(1, candidate)
+          .Bind(2, a.series_id)
+          .BindStatic(3, a.metric)
+          .BindStatic(4, a.attributes)
+          .Bind(5, a.time_unix_nano)
+          .Bind(6, a.value)
+          .Bind(7, a.score)
+          .BindStatic(8, a.reason)
+          .BindStatic(9, a.detector)
+          .BindStatic(10, a.plugin)
+          .Run();
+    });
+    if (!id.ok()) return id.status();
+    a.id = *id;
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> StoreWriter::DeleteAnomaliesBefore(int64_t id_limit, int64_t max_rows) {
+  NJ_RETURN_IF_ERROR(st_->delete_anomalies.Bind(1, id_limit).Bind(2, max_rows).Run());
+  return db_.Changes();
 }
 
 Result<int64_t> StoreWriter::OldestLogId() {

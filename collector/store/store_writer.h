@@ -1,5 +1,5 @@
-// The store's one writer: inserts batches of log records and metric points, and deletes old
-// data for retention, on a connection of its own with prepared statements.
+// The store's one writer: inserts batches of log records, metric points and anomalies, and
+// deletes old data for retention, on a connection of its own with prepared statements.
 //
 // The pipeline's writer thread groups many requests into one transaction: Begin(), Write*()
 // for each request, Commit(). Resource, scope, metric and series ids are cached in memory so
@@ -17,6 +17,7 @@
 // Thread-safety: one thread at a time (the pipeline's writer thread).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@
 
 #include "base/status.h"
 #include "runtime/sqlite.h"
+#include "store/anomaly.h"
 #include "store/batch.h"
 
 namespace nightjar::collector {
@@ -41,6 +43,26 @@ inline constexpr int64_t kWalRestartBytes = 64 << 20;
 inline int64_t LogIdAt(int64_t time_ms) { return time_ms << kLogIdSequenceBits; }
 // Returns the indexed time of a log id, in milliseconds.
 inline int64_t LogIdTimeMs(int64_t id) { return id >> kLogIdSequenceBits; }
+
+// Inserts a row keyed by a time-ordered id (LogIdAt(time_ms) | sequence), as log records and
+// anomalies are: `insert(id)` binds and runs an INSERT OR IGNORE with that id, and is called
+// again with the next sequence number while the id was taken (`db.Changes()` is 0). A
+// millisecond that is nearly full (a sender stamping millions of records with one time) spills
+// into the next one, so the row's time moves by a millisecond rather than the insert failing.
+// Returns the id used; LogIdTimeMs() of it is the time the row is indexed at.
+template <typename Insert>
+Result<int64_t> InsertAtTimeKey(sqlite::Database& db, int64_t time_ms, uint32_t* sequence,
+                                Insert insert) {
+  time_ms = std::clamp<int64_t>(time_ms, 0, kMaxLogTimeMs);
+  for (int attempt = 0;; ++attempt) {
+    int64_t id = LogIdAt(time_ms) | ((*sequence)++ & ((1u << kLogIdSequenceBits) - 1));
+    NJ_RETURN_IF_ERROR(insert(id));
+    if (db.Changes() == 1) return id;
+    if (attempt % 16 == 15) time_ms = std::min(time_ms + 1, kMaxLogTimeMs);
+    if (attempt > 100000)
+      return Internal("no free time-ordered id near " + std::to_string(time_ms));
+  }
+}
 
 class StoreWriter {
  public:
@@ -72,6 +94,13 @@ class StoreWriter {
   // after series id `*cursor` (advanced; reset to 0 after the last series). Returns the number
   // of points deleted.
   Result<int64_t> DeletePointsBefore(uint64_t time_unix_nano, int64_t max_series, int64_t* cursor);
+
+  // Inserts anomalies (the detection thread's, through the pipeline) and sets each one's id.
+  Status WriteAnomalies(std::vector<Anomaly>& anomalies);
+
+  // Deletes up to `max_rows` anomalies with id < `id_limit` (ids are time-ordered like log ids),
+  // oldest first, in the open transaction. Returns the number deleted.
+  Result<int64_t> DeleteAnomaliesBefore(int64_t id_limit, int64_t max_rows);
 
   // Returns the id of the oldest log record, or 0 when there is none.
   Result<int64_t> OldestLogId();

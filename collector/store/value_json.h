@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
 #include "otlp/model.h"
 
 namespace nightjar::collector {
@@ -33,6 +34,11 @@ std::string AttributesJson(const otlp::Attributes& attributes);
 
 // Returns `value` as JSON text.
 std::string AnyValueJson(const otlp::AnyValue& value);
+
+// Reads a JSON object in the store's form back into attributes: the inverse of
+// WriteAttributesJson, so that stored series can be handed to plugins as typed values. Fails on
+// text that is not a JSON object.
+Result<otlp::Attributes> ParseAttributesJson(std::string_view json);
 
 // Writes a std::string_view as a JSON string.
 inline void WriteString(JsonWriter& w, std::string_view s) {

@@ -1,9 +1,12 @@
-// Tests of the collector's configuration: defaults, every section, and line-precise errors.
+// Tests of the collector's configuration: defaults, every section (plugins included), and
+// line-precise errors, also for what the plugin host reports after the file was read.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "config/collector_config.h"
+#include "config/config_locator.h"
 
 namespace nightjar::collector {
 namespace {
@@ -93,6 +96,13 @@ TEST(CollectorConfig, ErrorsNameTheLineAndTheKey) {
       {"receiver: [1, 2]\n", "receiver: expected a mapping"},
       {"receiver:\n  threads: 0\n", "receiver.threads: must be between 1 and 256"},
       {"a: [\n", "YAML syntax error"},
+      {"pipeline:\n  detection_queue_max_bytes: 1KiB\n",
+       "pipeline.detection_queue_max_bytes: must be at least 64KiB"},
+      // The plugin host's section reports into the same document, so with line and column.
+      {"plugins:\n  directry: /x\n",
+       "collector.yaml:2:3: plugins.directry: unknown key (did you mean \"directory\"?)"},
+      {"plugins:\n  instances:\n    - name: x\n",
+       "collector.yaml:3:7: plugins.instances[0].plugin: is required"},
   };
   for (const Case& c : kCases) {
     auto r = Parse(c.yaml);
@@ -100,6 +110,83 @@ TEST(CollectorConfig, ErrorsNameTheLineAndTheKey) {
     EXPECT_NE(r.status().message().find(c.error), std::string::npos)
         << "yaml: " << c.yaml << "\nerror: " << r.status().message();
   }
+}
+
+TEST(CollectorConfig, ReadsThePluginsSection) {
+  auto c = Parse(R"(
+plugins:
+  directory: /opt/nightjar/plugins
+  paths: [/opt/acme/acme.so]
+  suspend: {after_failures: 3, initial: 1s, max: 1m}
+  instances:
+    - plugin: severity
+    - plugin: zscore
+      name: cpu
+      match: ["system.cpu.*"]
+      options: {threshold: 4, window: 60}
+pipeline:
+  detection_queue_max_bytes: 1MiB
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->plugins.directory, "/opt/nightjar/plugins");
+  EXPECT_EQ(c->plugins.paths, std::vector<std::string>{"/opt/acme/acme.so"});
+  EXPECT_EQ(c->plugins.suspend.after_failures, 3u);
+  ASSERT_EQ(c->plugins.instances.size(), 2u);
+  EXPECT_EQ(c->plugins.instances[0].name, "severity");
+  EXPECT_EQ(c->plugins.instances[1].name, "cpu");
+  EXPECT_EQ(c->plugins.instances[1].match, std::vector<std::string>{"system.cpu.*"});
+  ASSERT_EQ(c->plugins.instances[1].options.size(), 2u);
+  EXPECT_EQ(c->plugins.instances[1].options[0].first, "threshold");
+  EXPECT_EQ(c->plugins.instances[1].options[0].second.scalar, "4");
+  EXPECT_EQ(c->pipeline.detection_queue_max_bytes, 1u << 20);
+}
+
+TEST(CollectorConfig, PluginDirectoryDefaultsToTheInstalledOneOnlyWhenItExists) {
+  // The installed location, never the build tree's plugin directory.
+  std::string installed = DefaultPluginDirectory();
+  EXPECT_EQ(installed.front(), '/');
+  EXPECT_EQ(installed.substr(installed.size() - 17), "/nightjar/plugins");
+  if (const char* build = std::getenv("NJ_BINARY_DIR")) {
+    EXPECT_EQ(installed.find(build), std::string::npos) << installed;
+  }
+  bool exists = std::filesystem::is_directory(installed);
+  for (auto c : {Parse(""), Parse("plugins:\n  paths: [/x.so]\n"), Result(DefaultConfig())}) {
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->plugins.directory, exists ? installed : "");
+  }
+  // An explicit empty directory means none; an explicit one is kept even if missing (the host
+  // then reports it).
+  EXPECT_EQ(Parse("plugins:\n  directory: \"\"\n")->plugins.directory, "");
+  EXPECT_EQ(Parse("plugins:\n  directory: /nowhere\n")->plugins.directory, "/nowhere");
+}
+
+TEST(ConfigLocator, AddsLineAndColumnToMessagesThatNameAPath) {
+  ConfigLocator locator = ConfigLocator::ForText(R"(plugins:
+  instances:
+    - plugin: severity
+    - plugin: zscore
+      options:
+        treshold: 4
+        log.level: x
+)",
+                                                 "collector.yaml");
+  EXPECT_EQ(locator.Locate("collector.yaml: plugins.instances[1].options.treshold: unknown option "
+                           "(did you mean \"threshold\"?)"),
+            "collector.yaml:6:19: plugins.instances[1].options.treshold: unknown option (did you "
+            "mean \"threshold\"?)");
+  EXPECT_EQ(locator.Locate("collector.yaml: plugins.instances[1]: no plugin named \"zscore\""),
+            "collector.yaml:4:7: plugins.instances[1]: no plugin named \"zscore\"");
+  // A key with a dot in it is still found.
+  EXPECT_EQ(locator.Locate("collector.yaml: plugins.instances[1].options.log.level: bad"),
+            "collector.yaml:7:20: plugins.instances[1].options.log.level: bad");
+  // Unchanged: another file, a path the document lacks, an index out of range, no path.
+  for (const char* same :
+       {"other.yaml: plugins.instances[1]: x", "collector.yaml: plugins.instances[7]: x",
+        "collector.yaml: plugins.nothing: x", "/usr/lib/p.so: not a shared library",
+        "collector.yaml: the plugin directory is missing"}) {
+    EXPECT_EQ(locator.Locate(same), same);
+  }
+  EXPECT_EQ(ConfigLocator().Locate("collector.yaml: plugins: x"), "collector.yaml: plugins: x");
 }
 
 TEST(CollectorConfig, DataDirectoryFollowsSystemdStateDirectory) {

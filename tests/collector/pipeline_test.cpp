@@ -61,7 +61,7 @@ TEST(IngestQueue, AdmitsOneOversizedItemWhenIdleAndStopsAtTheBatchLimit) {
 
 class Labeler : public LogEnricher {
  public:
-  void Enrich(LogBatch& batch) override {
+  void Enrich(LogBatch& batch, const otlp::LogsData*) override {
     for (LogRow& r : batch.logs) {
       r.labels.emplace_back("severity_class", r.severity_number >= 17 ? "bad" : "ok");
       r.labels.emplace_back("service", batch.streams[r.stream].service);

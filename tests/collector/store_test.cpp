@@ -47,22 +47,7 @@ TEST(Schema, NewDatabaseHasTheCurrentVersion) {
 TEST(Schema, MigratesAVersionOneDatabaseKeepingItsRecords) {
   TempDir dir;
   std::string path = dir.File("old.db");
-  {
-    auto db = sqlite::Database::Open(path);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(MigrateTo(&*db, 1).ok());
-    ASSERT_EQ(*SchemaVersion(&*db), 1);
-    ASSERT_TRUE(db->Exec("INSERT INTO resources VALUES(1, '{}', 0, '', 'old-svc');"
-                         "INSERT INTO scopes VALUES(1, 1, 's', '', '{}', 0, '');"
-                         "INSERT INTO logs VALUES(" +
-                         std::to_string(LogIdAt(1'700'000'000'000)) +
-                         ", 1, 1700000000000000000, 0, 17, 'ERROR', 'written by version one', "
-                         "NULL, '{}', 0, 0, NULL, NULL, '');"
-                         "INSERT INTO logs_fts(rowid, text) VALUES(" +
-                         std::to_string(LogIdAt(1'700'000'000'000)) +
-                         ", 'written by version one');")
-                    .ok());
-  }
+  testing::SeedDatabaseAtVersion(path, 1, "written by version one");
   auto store = testing::OpenStore(path);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*SchemaVersion(&store->writer().db()), kSchemaVersion);

@@ -5,7 +5,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <thread>
+
+#include "store/schema.h"
+#include "store/store_writer.h"
 
 namespace nightjar::collector::testing {
 
@@ -29,6 +34,23 @@ std::unique_ptr<Store> OpenStore(const std::string& path) {
   auto store = Store::Open(o);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
+}
+
+void SeedDatabaseAtVersion(const std::string& path, int version, const std::string& body) {
+  auto db = sqlite::Database::Open(path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE(MigrateTo(&*db, version).ok());
+  ASSERT_EQ(*SchemaVersion(&*db), version);
+  std::string id = std::to_string(LogIdAt(1'700'000'000'000));
+  std::string labels = version >= 2 ? ", '{\"log.class\":\"timeout\"}'" : "";
+  Status st = db->Exec(
+      "INSERT INTO resources VALUES(1, '{}', 0, '', 'old-svc');"
+      "INSERT INTO scopes VALUES(1, 1, 's', '', '{}', 0, '');"
+      "INSERT INTO logs VALUES(" +
+      id + ", 1, 1700000000000000000, 0, 17, 'ERROR', '" + body + "', NULL, '{}', 0, 0, NULL, " +
+      "NULL, ''" + labels + ");" + "INSERT INTO logs_fts(rowid, text) VALUES(" + id + ", '" + body +
+      "');");
+  ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
 otlp::LogsData Logs(const std::string& service, size_t count, uint64_t start_unix_nano,
@@ -82,6 +104,36 @@ otlp::MetricsData Gauge(const std::string& name, int series, int minutes,
   rm.scope_metrics.push_back(std::move(sm));
   data.resource_metrics.push_back(std::move(rm));
   return data;
+}
+
+otlp::MetricsData GaugeSeries(const std::string& name, const std::string& series,
+                              const std::vector<double>& values, uint64_t start_unix_nano) {
+  otlp::MetricsData data = Gauge(name, 1, 0, start_unix_nano);
+  auto& gauge = std::get<otlp::Gauge>(data.resource_metrics[0].scope_metrics[0].metrics[0].data);
+  for (size_t i = 0; i < values.size(); ++i) {
+    otlp::NumberDataPoint p;
+    p.attributes = {{"series", otlp::AnyValue(series)}};
+    p.time_unix_nano = start_unix_nano + i * kMinute;
+    p.value = values[i];
+    gauge.data_points.push_back(std::move(p));
+  }
+  return data;
+}
+
+int RunPromtool(const std::string& promtool, const std::string& exposition, std::string* output) {
+  TempDir dir;
+  std::string file = dir.File("metrics.txt");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << exposition;
+  }
+  std::string command = promtool + " check metrics < " + file + " 2>&1";
+  FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) return -1;
+  output->clear();
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof(buf), p)) output->append(buf, n);
+  return pclose(p);
 }
 
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "otlp/model.h"
 #include "store/store.h"
@@ -32,6 +33,11 @@ class TempDir {
 // Opens a store at `path` or fails the calling test.
 std::unique_ptr<Store> OpenStore(const std::string& path);
 
+// Creates a database at `path` with the schema of `version` (an older collector's) holding one
+// record: service "old-svc", severity 17, body `body`, indexed at 1'700'000'000'000 ms; from
+// version 2 on, with the label log.class=timeout. Fails the calling test on error.
+void SeedDatabaseAtVersion(const std::string& path, int version, const std::string& body);
+
 // Returns a logs request with one resource (service.name = `service`) and `count` records:
 // body "message <i> <word>", severity cycling INFO/WARN/ERROR, attribute "n" = i, times from
 // `start_unix_nano` one millisecond apart.
@@ -41,6 +47,15 @@ otlp::LogsData Logs(const std::string& service, size_t count, uint64_t start_uni
 // Returns a metrics request: gauge `name` with one point per (series, minute) over `minutes`
 // minutes from `start_unix_nano`, value = series * 100 + minute; attribute "series" = index.
 otlp::MetricsData Gauge(const std::string& name, int series, int minutes, uint64_t start_unix_nano);
+
+// Returns a metrics request: gauge `name`, one series (attribute "series" = `series`), one point
+// per minute from `start_unix_nano` with `values` in order.
+otlp::MetricsData GaugeSeries(const std::string& name, const std::string& series,
+                              const std::vector<double>& values, uint64_t start_unix_nano);
+
+// Runs `promtool check metrics` (at `promtool`) on a Prometheus text exposition; returns its
+// exit status and fills `output` with what it printed.
+int RunPromtool(const std::string& promtool, const std::string& exposition, std::string* output);
 
 // Waits until `condition` holds or `timeout` passes; returns whether it held.
 bool WaitFor(const std::function<bool()>& condition,
