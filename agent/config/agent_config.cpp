@@ -1,0 +1,291 @@
+// Reading the agent's configuration; see agent_config.h.
+#include "config/agent_config.h"
+
+#include <set>
+
+#include "runtime/config.h"
+
+namespace nightjar::agent {
+namespace {
+
+// A pattern without '/' matches file names anywhere: "*.gz" means "/**/*.gz".
+std::string ExcludePattern(const std::string& pattern) {
+  return pattern.find('/') == std::string::npos ? "/**/" + pattern : pattern;
+}
+
+Result<std::unique_ptr<Parser>> BuildParser(const ParserConfig& config) {
+  if (config.type == "none") return std::unique_ptr<Parser>();
+  FieldKeys keys;
+  keys.time_key = config.time_key;
+  keys.severity_key = config.severity_key;
+  keys.message_key = config.message_key;
+  if (!config.time_format.empty()) {
+    auto zone = config.time_zone == "local" ? TimeFormat::Zone::kLocal : TimeFormat::Zone::kUtc;
+    Result<TimeFormat> format = TimeFormat::Compile(config.time_format, zone);
+    if (!format.ok()) return format.status();
+    keys.time_format = std::move(*format);
+  }
+  if (config.type == "json") return MakeJsonParser(std::move(keys));
+  return MakeRegexParser(config.pattern, std::move(keys));
+}
+
+Result<MultilineRules> BuildMultiline(const MultilineConfig& config) {
+  Result<MultilineRules> rules =
+      !config.preset.empty() ? MultilineRules::Preset(config.preset)
+      : !config.start_pattern.empty()
+          ? MultilineRules::FromPattern(MultilineRules::Mode::kStartPattern, config.start_pattern)
+          : MultilineRules::FromPattern(MultilineRules::Mode::kContinuationPattern,
+                                        config.continuation_pattern);
+  if (!rules.ok()) return rules;
+  rules->flush_timeout = config.flush_timeout;
+  rules->max_lines = static_cast<size_t>(config.max_lines);
+  return rules;
+}
+
+void ReadParser(ConfigNode node, ParserConfig* out) {
+  node.AllowKeys(
+      {"type", "pattern", "time_key", "time_format", "time_zone", "severity_key", "message_key"});
+  out->type = node.Enum("type", "none", {"none", "json", "regex"});
+  out->pattern = node.String("pattern");
+  out->time_key = node.String("time_key", out->time_key);
+  out->severity_key = node.String("severity_key", out->severity_key);
+  out->message_key = node.String("message_key", out->message_key);
+  out->time_format = node.String("time_format");
+  out->time_zone = node.Enum("time_zone", "utc", {"utc", "local"});
+  if (out->type == "regex" && out->pattern.empty()) {
+    node.Error("pattern", "a regex parser needs a pattern with named groups");
+  }
+  if (out->type != "regex" && !out->pattern.empty()) {
+    node.Error("pattern", "only the regex parser takes a pattern");
+  }
+  if (!node.ok()) return;
+  // Compile now, so that a bad pattern or time format is reported at its line.
+  if (!out->time_format.empty()) {
+    Result<TimeFormat> format = TimeFormat::Compile(out->time_format);
+    if (!format.ok()) node.Error("time_format", format.status().message());
+  }
+  if (node.ok() && out->type == "regex") {
+    auto parser = BuildParser(*out);
+    if (!parser.ok()) node.Error("pattern", parser.status().message());
+  }
+}
+
+void ReadMultiline(ConfigNode node, MultilineConfig* out) {
+  node.AllowKeys({"preset", "start_pattern", "continuation_pattern", "flush_timeout", "max_lines"});
+  out->preset = node.String("preset");
+  out->start_pattern = node.String("start_pattern");
+  out->continuation_pattern = node.String("continuation_pattern");
+  out->flush_timeout = node.Dur("flush_timeout", out->flush_timeout);
+  out->max_lines = node.Int("max_lines", out->max_lines, 2, 1'000'000);
+  int given = (out->preset.empty() ? 0 : 1) + (out->start_pattern.empty() ? 0 : 1) +
+              (out->continuation_pattern.empty() ? 0 : 1);
+  if (given != 1) {
+    node.Error("", "give exactly one of preset, start_pattern, continuation_pattern");
+    return;
+  }
+  if (!node.ok()) return;
+  Result<MultilineRules> rules = BuildMultiline(*out);
+  if (!rules.ok()) {
+    node.Error(!out->preset.empty()          ? "preset"
+               : !out->start_pattern.empty() ? "start_pattern"
+                                             : "continuation_pattern",
+               rules.status().message());
+  }
+}
+
+void ReadInput(ConfigNode node, FileInputConfig* out) {
+  node.AllowKeys({"name", "type", "include", "exclude", "start_at", "service_name", "resource",
+                  "max_line_size", "long_lines", "multiline", "parser"});
+  out->name = node.String("name");
+  if (out->name.empty()) node.Error("name", "every input needs a name");
+  node.Enum("type", "file", {"file"});
+  out->include = node.Strings("include");
+  if (out->include.empty()) node.Error("include", "give at least one path pattern to tail");
+  for (const std::string& pattern : out->include) {
+    Result<Glob> glob = Glob::Parse(pattern);
+    if (!glob.ok()) node.Error("include", glob.status().message());
+  }
+  out->exclude = node.Strings("exclude");
+  for (const std::string& pattern : out->exclude) {
+    Result<Glob> glob = Glob::Parse(ExcludePattern(pattern));
+    if (!glob.ok()) node.Error("exclude", glob.status().message());
+  }
+  out->start_at_end = node.Enum("start_at", "beginning", {"beginning", "end"}) == "end";
+  out->service_name = node.String("service_name", out->name);
+  out->resource = node.StringMap("resource");
+  out->max_line_size = node.Bytes("max_line_size", out->max_line_size);
+  if (out->max_line_size < 64 || out->max_line_size > (64ull << 20)) {
+    node.Error("max_line_size", "must be between 64B and 64MiB");
+  }
+  out->long_lines = node.Enum("long_lines", "split", {"split", "truncate"}) == "truncate"
+                        ? LongLines::kTruncate
+                        : LongLines::kSplit;
+  if (node.Has("multiline")) {
+    out->multiline.emplace();
+    ReadMultiline(node.Child("multiline"), &*out->multiline);
+  }
+  if (node.Has("parser")) ReadParser(node.Child("parser"), &out->parser);
+}
+
+Result<AgentConfig> Read(ConfigNode root) {
+  AgentConfig config;
+  root.AllowKeys({"state_dir", "log_level", "resource", "inputs", "tail", "batch", "queue",
+                  "exporter", "metrics", "shutdown"});
+  config.state_dir = root.String("state_dir", config.state_dir);
+  config.log_level =
+      root.Enum("log_level", "info", {"debug", "info", "notice", "warning", "error", "critical"});
+  config.resource = root.StringMap("resource");
+
+  std::set<std::string> names;
+  for (ConfigNode& node : root.Items("inputs")) {
+    FileInputConfig input;
+    ReadInput(node, &input);
+    if (!input.name.empty() && !names.insert(input.name).second) {
+      node.Error("name", "another input has the name \"" + input.name + "\"");
+    }
+    config.inputs.push_back(std::move(input));
+  }
+  if (root.ok() && config.inputs.empty()) root.Error("inputs", "configure at least one input");
+
+  ConfigNode tail = root.Child("tail");
+  tail.AllowKeys({"poll_interval", "rotate_wait", "max_open_files", "read_buffer_size",
+                  "fingerprint_size", "inotify"});
+  config.tail.poll_interval = tail.Dur("poll_interval", config.tail.poll_interval);
+  config.tail.rotate_wait = tail.Dur("rotate_wait", config.tail.rotate_wait);
+  config.tail.max_open_files = static_cast<size_t>(tail.Int("max_open_files", 1024, 1, 1'000'000));
+  config.tail.read_buffer_size =
+      static_cast<size_t>(tail.Bytes("read_buffer_size", config.tail.read_buffer_size));
+  config.tail.fingerprint_size =
+      static_cast<size_t>(tail.Bytes("fingerprint_size", config.tail.fingerprint_size));
+  config.tail.use_inotify = tail.Bool("inotify", true);
+  if (config.tail.read_buffer_size < 4096 || config.tail.read_buffer_size > (64 << 20)) {
+    tail.Error("read_buffer_size", "must be between 4KiB and 64MiB");
+  }
+  if (config.tail.fingerprint_size < 16 || config.tail.fingerprint_size > 65536) {
+    tail.Error("fingerprint_size", "must be between 16B and 64KiB");
+  }
+  if (config.tail.poll_interval < std::chrono::milliseconds(10)) {
+    tail.Error("poll_interval", "must be at least 10ms");
+  }
+
+  ConfigNode batch = root.Child("batch");
+  batch.AllowKeys({"max_records", "max_bytes", "timeout"});
+  config.batch.max_records = static_cast<size_t>(batch.Int("max_records", 8192, 1, 1'000'000));
+  config.batch.max_bytes = static_cast<size_t>(batch.Bytes("max_bytes", config.batch.max_bytes));
+  config.batch.max_age = batch.Dur("timeout", config.batch.max_age);
+  if (config.batch.max_bytes < 1024 || config.batch.max_bytes > (64 << 20)) {
+    batch.Error("max_bytes", "must be between 1KiB and 64MiB");
+  }
+
+  ConfigNode queue = root.Child("queue");
+  queue.AllowKeys({"path", "max_bytes", "synchronous"});
+  config.queue.path = queue.String("path", config.state_dir + "/queue.db");
+  config.queue.max_bytes = queue.Bytes("max_bytes", config.queue.max_bytes);
+  config.queue.synchronous =
+      queue.Enum("synchronous", "normal", {"normal", "full"}) == "full" ? "FULL" : "NORMAL";
+  if (root.ok() && config.queue.max_bytes < 2 * config.batch.max_bytes) {
+    queue.Error("max_bytes", "must hold at least two batches (2 x batch.max_bytes)");
+  }
+  config.queue.hot_bytes = std::min<uint64_t>(config.queue.max_bytes, 4 * config.batch.max_bytes);
+  config.queue.buffer_capacity = 2 * config.batch.max_bytes;
+
+  ConfigNode exporter = root.Child("exporter");
+  exporter.AllowKeys(
+      {"endpoint", "encoding", "compression", "compression_level", "timeout", "headers", "retry"});
+  config.exporter.endpoint = exporter.String("endpoint", config.exporter.endpoint);
+  config.exporter.encoding = exporter.Enum("encoding", "protobuf", {"protobuf", "json"}) == "json"
+                                 ? otlp::Encoding::kJson
+                                 : otlp::Encoding::kProtobuf;
+  config.exporter.gzip = exporter.Enum("compression", "gzip", {"gzip", "none"}) == "gzip";
+  config.exporter.gzip_level = static_cast<int>(exporter.Int("compression_level", 1, 1, 12));
+  config.batch.gzip_level = config.exporter.gzip ? config.exporter.gzip_level : 0;
+  config.exporter.timeout = exporter.Dur("timeout", config.exporter.timeout);
+  config.exporter.headers = exporter.StringMap("headers");
+  ConfigNode retry = exporter.Child("retry");
+  retry.AllowKeys({"initial_interval", "max_interval", "multiplier", "jitter", "max_retry_after"});
+  RetryOptions& r = config.exporter.retry;
+  r.initial_interval = retry.Dur("initial_interval", r.initial_interval);
+  r.max_interval = retry.Dur("max_interval", r.max_interval);
+  r.multiplier = retry.Double("multiplier", r.multiplier);
+  r.jitter = retry.Double("jitter", r.jitter);
+  r.max_retry_after = retry.Dur("max_retry_after", r.max_retry_after);
+  if (r.multiplier < 1.0) retry.Error("multiplier", "must be at least 1");
+  if (r.jitter < 0.0 || r.jitter > 1.0) retry.Error("jitter", "must be between 0 and 1");
+  if (r.initial_interval <= Duration::zero()) retry.Error("initial_interval", "must be positive");
+  if (root.ok()) {
+    auto sender =
+        HttpSender::Create(config.exporter.endpoint, "/v1/logs", config.exporter.timeout, {});
+    if (!sender.ok()) exporter.Error("endpoint", sender.status().message());
+  }
+
+  ConfigNode metrics = root.Child("metrics");
+  metrics.AllowKeys({"listen"});
+  config.metrics_listen = metrics.String("listen");
+  if (!config.metrics_listen.empty() && config.metrics_listen.rfind(':') == std::string::npos) {
+    metrics.Error("listen", "expected host:port, e.g. 127.0.0.1:9464");
+  }
+
+  ConfigNode shutdown = root.Child("shutdown");
+  shutdown.AllowKeys({"grace_period"});
+  config.shutdown_grace = shutdown.Dur("grace_period", config.shutdown_grace);
+
+  if (!root.ok()) return root.status();
+  return config;
+}
+
+}  // namespace
+
+Result<AgentConfig> LoadAgentConfig(const std::string& path) {
+  NJ_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(path));
+  return Read(std::move(root));
+}
+
+Result<AgentConfig> ParseAgentConfig(std::string_view text, std::string name) {
+  NJ_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadString(text, std::move(name)));
+  return Read(std::move(root));
+}
+
+Result<std::vector<TailInput>> CompileInputs(const AgentConfig& config, const StringPairs& host) {
+  std::vector<TailInput> out;
+  for (const FileInputConfig& in : config.inputs) {
+    TailInput input;
+    input.name = in.name;
+    for (const std::string& pattern : in.include) {
+      NJ_ASSIGN_OR_RETURN(Glob glob, Glob::Parse(pattern));
+      input.include.push_back(std::move(glob));
+    }
+    for (const std::string& pattern : in.exclude) {
+      NJ_ASSIGN_OR_RETURN(Glob glob, Glob::Parse(ExcludePattern(pattern)));
+      input.exclude.push_back(std::move(glob));
+    }
+    input.start_at_end = in.start_at_end;
+    input.max_line_size = static_cast<size_t>(in.max_line_size);
+    input.long_lines = in.long_lines;
+    Result<std::unique_ptr<Parser>> parser = BuildParser(in.parser);
+    if (!parser.ok()) return parser.status().WithContext("input " + in.name);
+    input.parser = std::move(*parser);
+    if (in.multiline) {
+      Result<MultilineRules> rules = BuildMultiline(*in.multiline);
+      if (!rules.ok()) return rules.status().WithContext("input " + in.name);
+      input.multiline = std::move(*rules);
+    }
+    // Later entries override earlier ones: host, then agent-wide, then the input's own.
+    auto set = [&](const std::string& key, const std::string& value) {
+      for (auto& kv : input.resource) {
+        if (kv.first == key) {
+          kv.second = value;
+          return;
+        }
+      }
+      input.resource.emplace_back(key, value);
+    };
+    for (const auto& [k, v] : host) set(k, v);
+    for (const auto& [k, v] : config.resource) set(k, v);
+    set("service.name", in.service_name);
+    for (const auto& [k, v] : in.resource) set(k, v);
+    out.push_back(std::move(input));
+  }
+  return out;
+}
+
+}  // namespace nightjar::agent

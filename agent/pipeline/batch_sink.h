@@ -1,0 +1,41 @@
+// Where finished batches go: the persistent queue, behind an interface so that the file input
+// can be tested against a fake.
+//
+// The contract that makes delivery lossless: a batch and the checkpoints of the files whose
+// lines it holds are committed together, or not at all.
+//
+// Thread-safety: implementations say.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "queue/checkpoint.h"
+
+namespace nightjar::agent {
+
+// One atomic step: a batch (possibly empty, for checkpoint-only changes), the checkpoints that
+// advance with it, and the files whose checkpoints are dropped (files let go of).
+struct CommitRequest {
+  std::string body;   // an encoded ExportLogsServiceRequest, or empty
+  bool gzip = false;  // the body is gzip-compressed
+  uint32_t records = 0;
+  std::vector<Checkpoint> checkpoints;
+  std::vector<FileKey> forget;
+
+  bool empty() const { return body.empty() && checkpoints.empty() && forget.empty(); }
+};
+
+class BatchSink {
+ public:
+  virtual ~BatchSink() = default;
+  // Returns true when a batch of `bytes` fits within the queue's bound now.
+  virtual bool HasRoom(size_t bytes) const = 0;
+  // Commits `request` atomically. On failure nothing is stored and `request` is left intact so
+  // that the caller can retry it.
+  virtual Status Commit(CommitRequest& request) = 0;
+};
+
+}  // namespace nightjar::agent

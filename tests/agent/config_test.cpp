@@ -1,0 +1,173 @@
+// Tests of the agent's configuration: defaults, every section, errors with their line, and the
+// compilation of inputs into resources, parsers and multiline rules.
+#include "config/agent_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "host_info.h"
+#include "log_writer.h"
+#include "temp_dir.h"
+
+namespace nightjar::agent {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
+
+Result<AgentConfig> Parse(const std::string& yaml) { return ParseAgentConfig(yaml, "agent.yaml"); }
+
+constexpr char kMinimal[] = "inputs:\n  - name: app\n    include: /var/log/app/*.log\n";
+
+TEST(AgentConfig, AMinimalConfigGetsSafeDefaults) {
+  auto config = Parse(kMinimal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->state_dir, "/var/lib/nightjar-agent");
+  EXPECT_EQ(config->queue.path, "/var/lib/nightjar-agent/queue.db");
+  EXPECT_EQ(config->queue.synchronous, "NORMAL");
+  EXPECT_EQ(config->exporter.endpoint, "http://127.0.0.1:4318");
+  EXPECT_TRUE(config->exporter.gzip);
+  EXPECT_EQ(config->batch.gzip_level, 1);
+  EXPECT_TRUE(config->metrics_listen.empty());
+  ASSERT_EQ(config->inputs.size(), 1u);
+  const FileInputConfig& in = config->inputs[0];
+  EXPECT_EQ(in.service_name, "app");
+  EXPECT_FALSE(in.start_at_end);
+  EXPECT_EQ(in.long_lines, LongLines::kSplit);
+  EXPECT_EQ(in.parser.type, "none");
+}
+
+TEST(AgentConfig, ReadsEverySection) {
+  auto config = Parse(R"(
+state_dir: /tmp/state
+log_level: debug
+resource: {deployment.environment: prod}
+inputs:
+  - name: api
+    type: file
+    include: ["/srv/**/*.log", /var/log/api.log]
+    exclude: ["*.gz"]
+    start_at: end
+    service_name: checkout
+    resource: {team: payments}
+    max_line_size: 64KiB
+    long_lines: truncate
+    multiline: {preset: java, flush_timeout: 2s, max_lines: 50}
+    parser: {type: json, time_key: ts, time_format: rfc3339, severity_key: lvl, message_key: msg}
+tail: {poll_interval: 250ms, rotate_wait: 10s, max_open_files: 64, read_buffer_size: 1MiB,
+       fingerprint_size: 256B, inotify: false}
+batch: {max_records: 100, max_bytes: 64KiB, timeout: 50ms}
+queue: {path: /tmp/q.db, max_bytes: 16MiB, synchronous: full}
+exporter:
+  endpoint: http://collector:4318/custom/logs
+  encoding: json
+  compression: none
+  timeout: 3s
+  headers: {Authorization: Bearer x}
+  retry: {initial_interval: 10ms, max_interval: 1s, multiplier: 1.5, jitter: 0.2, max_retry_after: 1m}
+metrics: {listen: "127.0.0.1:9464"}
+shutdown: {grace_period: 3s}
+)");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const FileInputConfig& in = config->inputs[0];
+  EXPECT_EQ(in.include.size(), 2u);
+  EXPECT_TRUE(in.start_at_end);
+  EXPECT_EQ(in.max_line_size, 65536u);
+  EXPECT_EQ(in.long_lines, LongLines::kTruncate);
+  ASSERT_TRUE(in.multiline.has_value());
+  EXPECT_EQ(in.multiline->preset, "java");
+  EXPECT_EQ(in.parser.type, "json");
+  EXPECT_EQ(in.parser.message_key, "msg");
+  EXPECT_EQ(config->tail.max_open_files, 64u);
+  EXPECT_FALSE(config->tail.use_inotify);
+  EXPECT_EQ(config->tail.fingerprint_size, 256u);
+  EXPECT_EQ(config->batch.max_records, 100u);
+  EXPECT_EQ(config->batch.gzip_level, 0);
+  EXPECT_EQ(config->queue.synchronous, "FULL");
+  EXPECT_EQ(config->exporter.encoding, otlp::Encoding::kJson);
+  EXPECT_FALSE(config->exporter.gzip);
+  EXPECT_EQ(config->exporter.retry.multiplier, 1.5);
+  EXPECT_THAT(config->exporter.headers, UnorderedElementsAre(Pair("Authorization", "Bearer x")));
+  EXPECT_EQ(config->metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(config->shutdown_grace, std::chrono::seconds(3));
+}
+
+TEST(AgentConfig, ErrorsNameTheLineAndTheKey) {
+  auto unknown = Parse("inputs:\n  - name: app\n    include: /x/*.log\n    inclde: /y\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.status().message(), HasSubstr("agent.yaml:4:5"));
+  EXPECT_THAT(unknown.status().message(), HasSubstr("did you mean \"include\""));
+
+  auto regex = Parse(
+      "inputs:\n  - name: app\n    include: /x/*.log\n    parser:\n      type: regex\n"
+      "      pattern: \"(?<level>\"\n");
+  ASSERT_FALSE(regex.ok());
+  EXPECT_THAT(regex.status().message(), HasSubstr("agent.yaml:6:"));
+  EXPECT_THAT(regex.status().message(), HasSubstr("inputs[0].parser.pattern"));
+
+  auto top = Parse(std::string(kMinimal) + "exporterr: {}\n");
+  ASSERT_FALSE(top.ok());
+  EXPECT_THAT(top.status().message(), HasSubstr("unknown key"));
+}
+
+TEST(AgentConfig, RefusesWhatCannotWork) {
+  EXPECT_THAT(Parse("inputs: []\n").status().message(), HasSubstr("at least one input"));
+  EXPECT_THAT(Parse("inputs:\n  - include: /x/*.log\n").status().message(), HasSubstr("name"));
+  EXPECT_THAT(Parse("inputs:\n  - name: a\n").status().message(), HasSubstr("include"));
+  EXPECT_THAT(Parse("inputs:\n  - name: a\n    include: relative/*.log\n").status().message(),
+              HasSubstr("not an absolute path"));
+  EXPECT_THAT(
+      Parse("inputs:\n  - {name: a, include: /x}\n  - {name: a, include: /y}\n").status().message(),
+      HasSubstr("another input has the name"));
+  EXPECT_THAT(Parse(std::string(kMinimal) + "exporter: {endpoint: \"https://c:4318\"}\n")
+                  .status()
+                  .message(),
+              HasSubstr("https is not supported"));
+  EXPECT_THAT(Parse(std::string(kMinimal) + "queue: {max_bytes: 1MiB}\n").status().message(),
+              HasSubstr("two batches"));
+  EXPECT_THAT(Parse("inputs:\n  - name: a\n    include: /x\n    multiline: {max_lines: 5}\n")
+                  .status()
+                  .message(),
+              HasSubstr("exactly one of preset"));
+  EXPECT_THAT(Parse("inputs:\n  - name: a\n    include: /x\n    parser: {time_format: \"%Q\"}\n")
+                  .status()
+                  .message(),
+              HasSubstr("unknown time format directive"));
+}
+
+TEST(AgentConfig, CompilesResourcesWithTheRightPrecedence) {
+  auto config = Parse(
+      "resource: {host.name: override, deployment.environment: prod}\n"
+      "inputs:\n  - name: app\n    include: /x/*.log\n    service_name: shop\n"
+      "    resource: {deployment.environment: staging}\n");
+  ASSERT_TRUE(config.ok());
+  auto inputs = CompileInputs(*config, {{"host.name", "real"}, {"os.type", "linux"}});
+  ASSERT_TRUE(inputs.ok());
+  EXPECT_THAT((*inputs)[0].resource,
+              UnorderedElementsAre(Pair("host.name", "override"), Pair("os.type", "linux"),
+                                   Pair("deployment.environment", "staging"),
+                                   Pair("service.name", "shop")));
+}
+
+TEST(AgentConfig, LoadsAFileAndReportsAMissingOne) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "agent.yaml", kMinimal);
+  EXPECT_TRUE(LoadAgentConfig(dir / "agent.yaml").ok());
+  EXPECT_THAT(LoadAgentConfig(dir / "missing.yaml").status().message(),
+              HasSubstr("cannot open the configuration file"));
+}
+
+TEST(HostInfo, NamesTheHostWithOpenTelemetryAttributes) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "machine-id", "0123456789abcdef0123456789abcdef\n");
+  auto attributes = HostResource({dir / "missing", dir / "machine-id"});
+  EXPECT_THAT(attributes, ::testing::Contains(Pair("host.id", "0123456789abcdef0123456789abcdef")));
+  EXPECT_THAT(attributes, ::testing::Contains(Pair("os.type", "linux")));
+  EXPECT_THAT(attributes, ::testing::Contains(Pair("host.name", ::testing::Not(""))));
+  EXPECT_THAT(HostResource({dir / "missing"}),
+              ::testing::Not(::testing::Contains(Pair("host.id", ::testing::_))));
+}
+
+}  // namespace
+}  // namespace nightjar::agent

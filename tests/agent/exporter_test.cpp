@@ -1,0 +1,242 @@
+// Tests of the exporter against a real HTTP receiver: acknowledgement removes batches; 503 with
+// Retry-After, 429 and network failures are retried; other statuses drop the batch and count
+// it; partial success is counted; gzip and JSON are spoken; shutdown cuts a hung request.
+#include "exporter/otlp_exporter.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "pipeline/batch_builder.h"
+#include "pipeline/gzip_compressor.h"
+#include "temp_dir.h"
+#include "test_receiver.h"
+
+namespace nightjar::agent {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using testing::TestReceiver;
+
+TestReceiver::Reply Reply(int status, std::string retry_after = "", int64_t rejected = 0,
+                          std::string message = "", milliseconds delay = milliseconds(0)) {
+  TestReceiver::Reply r;
+  r.status = status;
+  r.retry_after = std::move(retry_after);
+  r.rejected = rejected;
+  r.message = std::move(message);
+  r.delay = delay;
+  return r;
+}
+
+constexpr milliseconds kWait = seconds(20);
+
+class ExporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(receiver_.Start().ok());
+    QueueOptions q;
+    q.path = dir_ / "queue.db";
+    auto queue = PersistentQueue::Open(q);
+    ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+    queue_ = std::move(*queue);
+  }
+  void TearDown() override {
+    if (exporter_) exporter_->Stop(Clock::System().MonotonicNanos());
+  }
+
+  // Commits a batch of `n` records "<tag> i".
+  void Enqueue(const std::string& tag, int n, bool gzip = false) {
+    BatchBuilder builder(BatchLimits{});
+    int resource = 0;
+    std::vector<std::string> bodies;
+    for (int i = 0; i < n; ++i) bodies.push_back(tag + " " + std::to_string(i));
+    for (const std::string& body : bodies) {
+      otlp::LogRecordView r;
+      r.body = otlp::AnyValueView::String(body);
+      r.observed_time_unix_nano = 1;
+      builder.Add(&resource, {}, r, 0);
+    }
+    CommitRequest request;
+    request.records = static_cast<uint32_t>(n);
+    request.body = builder.Finish();
+    if (gzip) {
+      request.body = GzipCompressor(1).Compress(request.body);
+      request.gzip = true;
+    }
+    ASSERT_TRUE(queue_->Commit(request).ok());
+    if (exporter_) exporter_->Notify();
+  }
+
+  void StartExporter(ExporterOptions options = {}) {
+    options.endpoint = receiver_.endpoint();
+    options.retry.initial_interval = milliseconds(20);
+    options.retry.max_interval = milliseconds(200);
+    options.timeout = seconds(5);
+    auto exporter = OtlpExporter::Create(options, queue_.get(), &metrics_);
+    ASSERT_TRUE(exporter.ok()) << exporter.status().ToString();
+    exporter_ = std::move(*exporter);
+    exporter_->Start();
+  }
+
+  bool WaitForEmptyQueue() {
+    return receiver_.WaitUntil([&] { return queue_->batches() == 0; }, kWait);
+  }
+
+  testing::TempDir dir_;
+  TestReceiver receiver_;
+  metrics::Registry registry_;
+  AgentMetrics metrics_{&registry_};
+  std::unique_ptr<PersistentQueue> queue_;
+  std::unique_ptr<OtlpExporter> exporter_;
+};
+
+TEST_F(ExporterTest, RemovesBatchesOnlyOnceAcknowledged) {
+  Enqueue("a", 3);
+  Enqueue("b", 2);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  auto records = receiver_.Records();
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_EQ(records[0].body, "a 0");
+  EXPECT_EQ(records[4].body, "b 1");
+  EXPECT_EQ(metrics_.records_acked.Value(), 5);
+  EXPECT_EQ(metrics_.records_sent.Value(), 5);
+  EXPECT_EQ(metrics_.Requests("200").Value(), 2);
+  // The default is compressed protobuf.
+  EXPECT_EQ(receiver_.Requests()[0].content_encoding, "gzip");
+  EXPECT_EQ(receiver_.Requests()[0].content_type, "application/x-protobuf");
+}
+
+TEST_F(ExporterTest, HonoursRetryAfterOn503ThenDelivers) {
+  receiver_.Script(Reply(503, "1"));
+  Enqueue("x", 4);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  auto requests = receiver_.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].status, 503);
+  // Retry-After: 1 second, not the 20 ms backoff.
+  EXPECT_GE(requests[1].at - requests[0].at, milliseconds(950));
+  EXPECT_EQ(receiver_.record_count(), 4u);
+  EXPECT_EQ(metrics_.records_retried.Value(), 4);
+  EXPECT_EQ(metrics_.records_acked.Value(), 4);
+}
+
+TEST_F(ExporterTest, RetryAfterAsAnHttpDate) {
+  // A date two seconds ahead, in IMF-fixdate.
+  time_t at = time(nullptr) + 2;
+  tm tm{};
+  gmtime_r(&at, &tm);
+  char date[64];
+  strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  receiver_.Script(Reply(429, date));
+  Enqueue("x", 1);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  auto requests = receiver_.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_GE(requests[1].at - requests[0].at, milliseconds(900));
+}
+
+TEST_F(ExporterTest, RetriesWithBackoffWhileTheCollectorIsDown) {
+  Enqueue("x", 2);
+  receiver_.Stop();
+  StartExporter();
+  // Attempts fail on the network and are counted; nothing is lost.
+  ASSERT_TRUE(
+      receiver_.WaitUntil([&] { return metrics_.Requests("network").Value() >= 3; }, kWait));
+  EXPECT_EQ(queue_->batches(), 1u);
+  EXPECT_GT(metrics_.exporter_backoff.Value(), 0);
+  ASSERT_TRUE(receiver_.Start().ok());  // same port
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(receiver_.record_count(), 2u);
+  EXPECT_EQ(metrics_.exporter_backoff.Value(), 0);
+}
+
+TEST_F(ExporterTest, DropsAndCountsWhatTheCollectorRefusesForGood) {
+  receiver_.Script(Reply(400, "", 0, "bad data"));
+  Enqueue("refused", 3);
+  Enqueue("ok", 2);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(metrics_.records_failed.Value(), 3);
+  EXPECT_EQ(metrics_.Requests("400").Value(), 1);
+  auto records = receiver_.Records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].body, "ok 0");
+}
+
+TEST_F(ExporterTest, CountsPartialSuccessRejections) {
+  receiver_.Script(Reply(200, "", 2, "two were too old"));
+  Enqueue("p", 5);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(metrics_.records_rejected.Value(), 2);
+  EXPECT_EQ(metrics_.records_acked.Value(), 3);
+  EXPECT_EQ(receiver_.record_count(), 3u);
+}
+
+TEST_F(ExporterTest, SpeaksJsonAndUncompressedWhenConfigured) {
+  Enqueue("stored-compressed", 2, /*gzip=*/true);
+  Enqueue("stored-plain", 1);
+  ExporterOptions options;
+  options.encoding = otlp::Encoding::kJson;
+  options.gzip = false;
+  StartExporter(options);
+  ASSERT_TRUE(WaitForEmptyQueue());
+  auto requests = receiver_.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].content_type, "application/json");
+  EXPECT_EQ(requests[0].content_encoding, "");
+  auto records = receiver_.Records();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[1].body, "stored-compressed 1");
+  EXPECT_EQ(records[2].body, "stored-plain 0");
+}
+
+TEST_F(ExporterTest, CompressesBatchesStoredUncompressed) {
+  Enqueue("plain", 2);
+  StartExporter();  // gzip by default
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(receiver_.Requests()[0].content_encoding, "gzip");
+  EXPECT_EQ(receiver_.record_count(), 2u);
+}
+
+TEST_F(ExporterTest, StopCutsAHungRequestAndKeepsItsBatch) {
+  receiver_.SetDefault(Reply(200, "", 0, "", milliseconds(3000)));
+  Enqueue("slow", 1);
+  StartExporter();
+  ASSERT_TRUE(receiver_.WaitUntil([&] { return metrics_.records_sent.Value() >= 1; }, kWait));
+  auto start = std::chrono::steady_clock::now();
+  exporter_->Stop(Clock::System().MonotonicNanos() + 200'000'000);
+  exporter_.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  // Not acknowledged: it stays queued for the next start.
+  EXPECT_EQ(queue_->batches(), 1u);
+}
+
+TEST_F(ExporterTest, StopFlushesWhatIsQueuedWithinTheGracePeriod) {
+  StartExporter();
+  for (int i = 0; i < 5; ++i) Enqueue("late" + std::to_string(i), 10);
+  exporter_->Stop(Clock::System().MonotonicNanos() + 10'000'000'000);
+  exporter_.reset();
+  EXPECT_EQ(queue_->batches(), 0u);
+  EXPECT_EQ(receiver_.record_count(), 50u);
+}
+
+TEST(HttpSender, RefusesUrlsItCannotServe) {
+  EXPECT_FALSE(HttpSender::Create("ftp://x", "/v1/logs", seconds(1), {}).ok());
+  EXPECT_FALSE(HttpSender::Create("not a url", "/v1/logs", seconds(1), {}).ok());
+  EXPECT_FALSE(HttpSender::Create("https://x", "/v1/logs", seconds(1), {}).ok());
+  auto sender = HttpSender::Create("http://collector:4318", "/v1/logs", seconds(1), {});
+  ASSERT_TRUE(sender.ok());
+  EXPECT_EQ((*sender)->url(), "http://collector:4318/v1/logs");
+  auto custom = HttpSender::Create("http://c:80/otlp/v1/logs", "/v1/logs", seconds(1), {});
+  ASSERT_TRUE(custom.ok());
+  EXPECT_EQ((*custom)->url(), "http://c:80/otlp/v1/logs");
+}
+
+}  // namespace
+}  // namespace nightjar::agent
