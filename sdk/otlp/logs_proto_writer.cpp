@@ -97,6 +97,7 @@ char* PutFixed32(char* p, uint32_t v) {
 }
 
 char* PutBytes(char* p, std::string_view s) {
+  if (s.empty()) return p;  // an empty view may hold a null pointer, which memcpy must not get
   std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }

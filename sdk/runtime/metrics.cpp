@@ -2,6 +2,7 @@
 #include "runtime/metrics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -16,9 +17,10 @@ void AppendNumber(std::string* out, double v) {
   } else if (v == std::floor(v) && std::fabs(v) < 1e15) {
     out->append(std::to_string(static_cast<int64_t>(v)));
   } else {
+    // The shortest text that reads back as the same double: 0.0025, not 0.0025000000000000001.
     char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.17g", v);
-    out->append(buf);
+    auto result = std::to_chars(buf, buf + sizeof(buf), v);
+    out->append(buf, result.ptr);
   }
 }
 

@@ -33,10 +33,10 @@ TEST(Metrics, RendersCountersGaugesAndHistograms) {
                         "nightjar_http_requests_total{handler=\"otlp_logs\",code=\"503\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE nightjar_queue_bytes gauge\nnightjar_queue_bytes 4096\n"));
   EXPECT_THAT(text, HasSubstr("nightjar_commit_seconds_bucket{le=\"0.01\"} 1\n"
-                              "nightjar_commit_seconds_bucket{le=\"0.10000000000000001\"} 2\n"
+                              "nightjar_commit_seconds_bucket{le=\"0.1\"} 2\n"
                               "nightjar_commit_seconds_bucket{le=\"1\"} 2\n"
                               "nightjar_commit_seconds_bucket{le=\"+Inf\"} 3\n"
-                              "nightjar_commit_seconds_sum 5.0549999999999997\n"
+                              "nightjar_commit_seconds_sum 5.055\n"
                               "nightjar_commit_seconds_count 3\n"));
   EXPECT_THAT(text, HasSubstr("nightjar_files_watched 7\n"));
 }
