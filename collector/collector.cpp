@@ -1,6 +1,7 @@
 // Wiring of the collector's parts; see collector.h.
 #include "collector.h"
 
+#include "alerting/alerts_api.h"
 #include "base/logging.h"
 #include "config/plugin_check.h"
 #include "pipeline/plugin_classifier.h"
@@ -65,6 +66,17 @@ void Collector::StartPlugins() {
               {"problems", static_cast<int64_t>(plugin_host_->problems().size())}});
 }
 
+Status Collector::StartAlerting() {
+  alerting::AlertManagerOptions options;
+  options.database_path = config_.alerting.DatabasePath(config_.data_dir);
+  options.config = config_.alerting;
+  options.registry = &metrics_.registry();
+  // A copy of the host, not the member: the dispatcher thread must not race Stop()'s reset.
+  options.plugin_host = [host = plugin_host_] { return host; };
+  NJ_ASSIGN_OR_RETURN(alerts_, alerting::AlertManager::Open(std::move(options)));
+  return alerts_->Start();
+}
+
 Status Collector::Start() {
   StoreOptions store;
   store.path = config_.DatabasePath();
@@ -75,6 +87,7 @@ Status Collector::Start() {
   if (!opened.ok()) return opened.status();
   store_ = std::move(opened).value();
   StartPlugins();
+  NJ_RETURN_IF_ERROR(StartAlerting());
 
   PipelineOptions pipeline;
   pipeline.queue_max_bytes = config_.pipeline.queue_max_bytes;
@@ -137,6 +150,16 @@ Status Collector::Start() {
     RegisterOps(*api_server_);
   }
   api_->Register(*api_server);
+  alerting::AlertsApiHooks hooks;
+  hooks.authorize = [this](std::string_view authorization) {
+    if (api_auth_.Check(authorization)) return true;
+    metrics_.unauthorized.With({"api"}).Inc();
+    return false;
+  };
+  hooks.observe = [this](const std::string& handler, int status, double seconds) {
+    metrics_.RecordHttp(handler, status, seconds);
+  };
+  alerting::RegisterAlertRoutes(*api_server, *alerts_, hooks);
   NJ_RETURN_IF_ERROR(otlp_server_->Start());
   if (api_server_) NJ_RETURN_IF_ERROR(api_server_->Start());
   return Status::Ok();
@@ -157,12 +180,16 @@ void Collector::Stop() {
     detection_->Stop();
   }
   if (pipeline_) pipeline_->Stop();
+  // After everything that evaluates rules; it writes deferred changes and finishes the
+  // delivery in progress.
+  if (alerts_) alerts_->Stop();
   api_server_.reset();
   otlp_server_.reset();
   api_.reset();
   receiver_.reset();
   pipeline_.reset();
   detection_.reset();
+  alerts_.reset();
   store_.reset();
   // Last: the enricher and the detection runner held it; its instances are destroyed here
   // unless someone else still holds it.

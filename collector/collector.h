@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "alerting/alert_manager.h"
 #include "api/query_api.h"
 #include "auth/bearer_auth.h"
 #include "config/collector_config.h"
@@ -85,9 +86,14 @@ class Collector {
   // Returns the detection runner, or null when no detector instance runs.
   DetectionRunner* detection() { return detection_.get(); }
 
+  // Returns the alert lifecycle (null before Start() and after Stop()): the rules engine's
+  // AlertSink, and what /api/v1/alerts and /api/v1/silences serve.
+  alerting::AlertManager* alerts() { return alerts_.get(); }
+
  private:
   void RegisterOps(HttpServer& server);
   void StartPlugins();
+  Status StartAlerting();
 
   CollectorConfig config_;
   SelfMetrics metrics_;
@@ -96,6 +102,7 @@ class Collector {
   std::vector<std::shared_ptr<AnomalyObserver>> anomaly_observers_;
   std::shared_ptr<plugins::PluginHost> plugin_host_;
   std::shared_ptr<DetectionRunner> detection_;
+  std::unique_ptr<alerting::AlertManager> alerts_;
   BearerAuth ingest_auth_;
   BearerAuth api_auth_;
   std::unique_ptr<Store> store_;

@@ -151,6 +151,15 @@ int CheckConfig(const Flags& flags, const CollectorConfig& config) {
                  name, check.instances_refused);
     return 2;
   }
+  // A route to a receiver that is not a notifier instance would fail every notification.
+  std::vector<std::string> unknown = alerting::UnknownReceivers(config.alerting, config.plugins);
+  for (const std::string& problem : unknown) {
+    std::fprintf(stderr, "nightjar-collector: %s: %s\n", name, problem.c_str());
+  }
+  if (!unknown.empty()) {
+    std::fprintf(stderr, "nightjar-collector: configuration %s is invalid\n", name);
+    return 2;
+  }
   std::printf(
       "nightjar-collector: configuration %s is valid (plugins: %zu loaded, %zu instance(s) "
       "ready)\n",

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "alerting/alerting_config.h"
 #include "base/status.h"
 #include "plugin_host/plugin_host_config.h"
 #include "runtime/config.h"
@@ -79,6 +80,10 @@ struct CollectorConfig {
   // The `plugins:` section (plugin_host_config.h). Without `directory:`, the directory is the
   // installed plugin directory (DefaultPluginDirectory()) when it exists.
   plugins::PluginHostConfig plugins;
+
+  // The `alerting:` section (alerting/alerting_config.h): routes to notifier instances, repeat
+  // interval, flapping, where alert state lives.
+  alerting::AlertingConfig alerting;
 
   // Returns the database file: store.path, or <data_dir>/nightjar.db.
   std::string DatabasePath() const;
