@@ -10,7 +10,7 @@ constexpr std::string_view kDocument = R"json({
   "info": {
     "title": "Nightjar collector query API",
     "version": "1",
-    "description": "Search stored logs, query stored metrics, list the anomalies detectors found and the plugins. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
+    "description": "Search stored logs, query stored metrics, list the anomalies detectors found and the plugins, manage alerts and silences. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
   },
   "servers": [{"url": "http://127.0.0.1:4380"}],
   "components": {
@@ -32,6 +32,34 @@ constexpr std::string_view kDocument = R"json({
     },
     "schemas": {
       "Error": {"type": "object", "properties": {"error": {"type": "string"}, "code": {"type": "string"}}},
+      "Alert": {
+        "type": "object",
+        "properties": {
+          "fingerprint": {"type": "string"}, "rule": {"type": "string"}, "rule_file": {"type": "string"},
+          "state": {"type": "string", "enum": ["pending", "firing", "resolved"]},
+          "labels": {"type": "object"}, "annotations": {"type": "object"}, "value": {"type": "number"},
+          "active_since": {"type": "string", "format": "date-time", "nullable": true},
+          "fired_at": {"type": "string", "format": "date-time", "nullable": true},
+          "resolved_at": {"type": "string", "format": "date-time", "nullable": true},
+          "state_changed_at": {"type": "string", "format": "date-time"},
+          "last_evaluated_at": {"type": "string", "format": "date-time", "nullable": true},
+          "flapping": {"type": "boolean"}, "flapping_since": {"type": "string", "nullable": true},
+          "acknowledged": {"type": "object", "nullable": true, "properties": {"by": {"type": "string"}, "at": {"type": "string"}, "comment": {"type": "string"}}},
+          "silenced_by": {"type": "array", "items": {"type": "string"}},
+          "notified": {"type": "object", "description": "Receiver name to the time it was last notified."}
+        }
+      },
+      "Silence": {
+        "type": "object",
+        "properties": {
+          "id": {"type": "string"}, "state": {"type": "string", "enum": ["pending", "active", "expired"]},
+          "matchers": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "op": {"type": "string", "enum": ["=", "!=", "=~", "!~"]}, "value": {"type": "string"}}}},
+          "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+          "created_by": {"type": "string"}, "comment": {"type": "string"},
+          "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}
+        }
+      },
+      "ActorBody": {"type": "object", "properties": {"by": {"type": "string"}, "comment": {"type": "string"}}},
       "Anomaly": {
         "type": "object",
         "properties": {
@@ -189,6 +217,50 @@ constexpr std::string_view kDocument = R"json({
         "summary": "Every plugin file (loaded or refused, with the reason) and its configured instances with their counters.",
         "responses": {"200": {"description": "Plugins.", "content": {"application/json": {"schema": {"type": "object", "properties": {"plugins": {"type": "array", "items": {"$ref": "#/components/schemas/Plugin"}}}}}}}}
       }
+    },
+    "/api/v1/alerts": {
+      "get": {
+        "summary": "Alerts the rules raised: firing first, then pending, then resolved (kept for alerting.retention.resolved).",
+        "parameters": [
+          {"name": "state", "in": "query", "schema": {"type": "string"}, "description": "pending, firing, resolved; comma-separated or repeated."},
+          {"name": "rule", "in": "query", "schema": {"type": "string"}},
+          {"name": "match", "in": "query", "schema": {"type": "string"}, "description": "A label matcher (name=value, !=, =~, !~); repeat to AND."},
+          {"$ref": "#/components/parameters/label"},
+          {"name": "acknowledged", "in": "query", "schema": {"type": "boolean"}},
+          {"name": "silenced", "in": "query", "schema": {"type": "boolean"}}
+        ],
+        "responses": {"200": {"description": "Alerts.", "content": {"application/json": {"schema": {"type": "object", "properties": {"alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}}}}}}, "400": {"description": "Bad parameter or body field (named).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+      }
+    },
+    "/api/v1/alerts/{fingerprint}": {
+      "get": {
+        "summary": "One alert (null when no longer listed) and its history, newest first.",
+        "parameters": [{"name": "fingerprint", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "history_limit", "in": "query", "schema": {"type": "integer", "default": 100}}],
+        "responses": {"200": {"description": "The alert and its history.", "content": {"application/json": {"schema": {"type": "object", "properties": {"alert": {"$ref": "#/components/schemas/Alert"}, "history": {"type": "array", "items": {"type": "object"}}}}}}}, "404": {"description": "Unknown fingerprint."}}
+      }
+    },
+    "/api/v1/alerts/{fingerprint}/ack": {
+      "post": {"summary": "Acknowledge a pending or firing alert: no repeats until it changes.", "parameters": [{"name": "fingerprint", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActorBody"}}}}, "responses": {"200": {"description": "The alert.", "content": {"application/json": {"schema": {"type": "object", "properties": {"alert": {"$ref": "#/components/schemas/Alert"}}}}}}, "400": {"description": "Bad parameter or body field (named).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "Unknown fingerprint."}, "409": {"description": "The alert is resolved."}}},
+      "delete": {"summary": "Remove the acknowledgement.", "parameters": [{"name": "fingerprint", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActorBody"}}}}, "responses": {"200": {"description": "The alert.", "content": {"application/json": {"schema": {"type": "object", "properties": {"alert": {"$ref": "#/components/schemas/Alert"}}}}}}, "404": {"description": "Unknown fingerprint."}}}
+    },
+    "/api/v1/alerts/{fingerprint}/resolve": {
+      "post": {"summary": "Resolve an alert by hand (notified as a resolve).", "parameters": [{"name": "fingerprint", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActorBody"}}}}, "responses": {"200": {"description": "The alert.", "content": {"application/json": {"schema": {"type": "object", "properties": {"alert": {"$ref": "#/components/schemas/Alert"}}}}}}, "400": {"description": "Bad parameter or body field (named).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "Unknown fingerprint."}, "409": {"description": "Already resolved."}}}
+    },
+    "/api/v1/silences": {
+      "get": {
+        "summary": "Silences: active and pending first, then expired.",
+        "parameters": [{"name": "state", "in": "query", "schema": {"type": "string", "enum": ["pending", "active", "expired"]}}],
+        "responses": {"200": {"description": "Silences.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silences": {"type": "array", "items": {"$ref": "#/components/schemas/Silence"}}}}}}}}
+      },
+      "post": {
+        "summary": "Create a silence (201), or replace the one whose id is given (200). Matchers are strings like host=~web-.* or objects {name, op, value}; ends_at or duration is required.",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}, "matchers": {"type": "array", "items": {}}, "starts_at": {"type": "string"}, "ends_at": {"type": "string"}, "duration": {"type": "string"}, "created_by": {"type": "string"}, "comment": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "201": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "400": {"description": "Bad parameter or body field (named).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "Unknown id."}, "413": {"description": "Body too large."}}
+      }
+    },
+    "/api/v1/silences/{id}": {
+      "get": {"summary": "One silence.", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "404": {"description": "Unknown id."}}},
+      "delete": {"summary": "Expire the silence now, or delete it with purge=true.", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "purge", "in": "query", "schema": {"type": "boolean"}}], "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "404": {"description": "Unknown id."}}}
     },
     "/api/v1/openapi.json": {
       "get": {"summary": "This document.", "security": [], "responses": {"200": {"description": "OpenAPI 3 document."}}}
