@@ -21,7 +21,7 @@ void ExpectOnlyTheEntry(const std::string& path) {
 
 #if NJ_WITH_FIRST_PARTY_PLUGINS  // NJ_BUILD_PLUGINS=OFF trees have none to check
 TEST(PluginExports, FirstPartyPluginsExportOnlyTheEntrySymbol) {
-  for (const char* name : {"severity", "zscore", "webhook"}) {
+  for (const char* name : {"severity", "zscore", "webhook", "email", "slack", "alertmanager"}) {
     ExpectOnlyTheEntry(testing::PluginPath(name));
   }
 }
