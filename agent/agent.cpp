@@ -86,6 +86,13 @@ Status Agent::Start() {
   tailer_ = std::make_unique<FileTailer>(std::move(inputs), config_.tail, config_.batch,
                                          queue_.get(), &metrics_, &Clock::System(), queue_->pool());
   queue_->SetListeners([this] { exporter_->Notify(); }, [this] { tailer_->Wake(); });
+  if (config_.host_metrics.enabled) {
+    NJ_ASSIGN_OR_RETURN(host_metrics_, host_metrics::HostMetricsInput::Create(
+                                           config_.host_metrics,
+                                           host_metrics::HostMetricsResource(
+                                               config_.host_metrics.root_path, config_.resource),
+                                           queue_.get(), config_.batch.gzip_level, &metrics_));
+  }
 
   registry_.Gauge("nightjar_agent_build_info", "The running agent's version.", {"version"})
       .With({NJ_VERSION})
@@ -97,7 +104,8 @@ Status Agent::Start() {
                           [queue] { return static_cast<double>(queue->max_bytes()); });
   registry_.GaugeFunction("nightjar_agent_queue_batches", "Batches in the persistent queue.",
                           [queue] { return static_cast<double>(queue->batches()); });
-  registry_.GaugeFunction("nightjar_agent_queue_records", "Log records in the persistent queue.",
+  registry_.GaugeFunction("nightjar_agent_queue_records",
+                          "Log records and metric data points in the persistent queue.",
                           [queue] { return static_cast<double>(queue->records()); });
   registry_.GaugeFunction(
       "nightjar_agent_queue_oldest_age_seconds",
@@ -114,11 +122,13 @@ Status Agent::Start() {
   exporter_->Start();
   tail_heartbeat_.store(MonotonicNanos());
   tail_thread_ = std::thread([this] { TailLoop(); });
+  if (host_metrics_) host_metrics_->Start();
   log::Info(kComponent, "reading",
             {{"version", NJ_VERSION},
              {"inputs", static_cast<uint64_t>(config_.inputs.size())},
              {"files", static_cast<uint64_t>(tailer_->file_count())},
              {"endpoint", exporter_->url()},
+             {"host_metrics", host_metrics_ ? exporter_->metrics_url() : "off"},
              {"queue", config_.queue.path},
              {"queued_batches", queue_->batches()}});
   return Status::Ok();
@@ -139,6 +149,7 @@ Status Agent::Stop() {
   int64_t deadline = MonotonicNanos() + config_.shutdown_grace.count();
   log::Info(kComponent, "stopping: reading ends, flushing what can be sent",
             {{"grace_period", FormatDuration(config_.shutdown_grace)}});
+  if (host_metrics_) host_metrics_->Stop();
   stop_.store(true);
   tailer_->Wake();
   tail_thread_.join();
@@ -152,6 +163,7 @@ Status Agent::Stop() {
   uint64_t left = queue_->batches();
   uint64_t records = queue_->records();
   tailer_.reset();
+  host_metrics_.reset();
   exporter_.reset();
   queue_.reset();
   log::Info(kComponent,
@@ -169,6 +181,9 @@ Status Agent::Reload(const AgentConfig&) {
 bool Agent::Healthy() const {
   int64_t now = MonotonicNanos();
   if (now - tail_heartbeat_.load() > 30 * kSecond) return false;
+  // A collection reads small files; one that takes long is stuck (e.g. statvfs on a dead NFS
+  // server, which the filesystem scraper's exclusions should then leave out).
+  if (host_metrics_ && now - host_metrics_->heartbeat_nanos() > 60 * kSecond) return false;
   if (exporter_ == nullptr) return true;
   int64_t exporter_limit = 2 * config_.exporter.timeout.count() + 30 * kSecond;
   return now - exporter_->heartbeat_nanos() <= exporter_limit;

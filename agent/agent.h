@@ -1,12 +1,13 @@
-// The running agent: the persistent queue, the file inputs on their tail thread, the exporter
-// on its thread, and the optional metrics endpoint, started and stopped in the order that
-// keeps every line safe.
+// The running agent: the persistent queue, the file inputs on their tail thread, the host
+// metrics input on its own thread, the exporter on its thread, and the optional metrics
+// endpoint, started and stopped in the order that keeps every line safe.
 //
 // Start: lock the state directory (one agent per state), open the queue, scan files (resuming
 // from checkpoints), start exporting, start reading.
-// Stop: stop reading; read rotated and deleted files to their end and commit everything built;
-// send what can be sent within the grace period; close the queue. Whatever was not
-// acknowledged stays queued, and whatever was not read stays in the files, for the next start.
+// Stop: stop collecting host metrics; stop reading; read rotated and deleted files to their end and
+// commit everything built; send what can be sent within the grace period; close the queue. Whatever
+// was not acknowledged stays queued, and whatever was not read stays in the files, for the next
+// start.
 //
 // Thread-safety: Create/Start/Stop/Reload from the main thread; Healthy() from any thread.
 #pragma once
@@ -19,6 +20,7 @@
 #include "config/agent_config.h"
 #include "exporter/otlp_exporter.h"
 #include "inputs/file_tail/file_tailer.h"
+#include "inputs/host_metrics/host_metrics.h"
 #include "queue/persistent_queue.h"
 #include "runtime/http_server.h"
 #include "runtime/metrics.h"
@@ -41,8 +43,8 @@ class Agent {
   // with the current one.
   Status Reload(const AgentConfig& config);
 
-  // Returns true while the tail and export threads show recent signs of life (for the systemd
-  // watchdog: a wedged thread stops the pings and systemd restarts the agent).
+  // Returns true while the tail, host metrics and export threads show recent signs of life (for the
+  // systemd watchdog: a wedged thread stops the pings and systemd restarts the agent).
   bool Healthy() const;
 
   // Returns the bound metrics port (0 when the endpoint is off).
@@ -61,6 +63,7 @@ class Agent {
   std::unique_ptr<PersistentQueue> queue_;
   std::unique_ptr<OtlpExporter> exporter_;
   std::unique_ptr<FileTailer> tailer_;
+  std::unique_ptr<host_metrics::HostMetricsInput> host_metrics_;
   std::unique_ptr<HttpServer> metrics_server_;
   std::thread tail_thread_;
   std::atomic<bool> stop_{false};

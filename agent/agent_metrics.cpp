@@ -46,6 +46,28 @@ AgentMetrics::AgentMetrics(metrics::Registry* registry)
                            ->Counter("nightjar_agent_records_rejected_total",
                                      "Log records the collector rejected in a partial success.")
                            .Get()),
+      points_sent(registry
+                      ->Counter("nightjar_agent_metric_points_sent_total",
+                                "Metric data points sent to the collector (each attempt counts).")
+                      .Get()),
+      points_acked(registry
+                       ->Counter("nightjar_agent_metric_points_acked_total",
+                                 "Metric data points the collector acknowledged.")
+                       .Get()),
+      points_retried(
+          registry
+              ->Counter("nightjar_agent_metric_points_retried_total",
+                        "Metric data points whose export failed retryably and will be resent.")
+              .Get()),
+      points_failed(registry
+                        ->Counter("nightjar_agent_metric_points_failed_total",
+                                  "Metric data points dropped after a permanent export failure.")
+                        .Get()),
+      points_rejected(
+          registry
+              ->Counter("nightjar_agent_metric_points_rejected_total",
+                        "Metric data points the collector rejected in a partial success.")
+              .Get()),
       exporter_backoff(registry
                            ->Gauge("nightjar_agent_exporter_backoff_seconds",
                                    "Current wait before the next export attempt (0 when healthy).")
@@ -54,7 +76,35 @@ AgentMetrics::AgentMetrics(metrics::Registry* registry)
           registry
               ->Histogram("nightjar_agent_export_duration_seconds", "Duration of export requests.")
               .Get()),
+      host_metrics_collections(registry
+                                   ->Counter("nightjar_agent_host_metrics_collections_total",
+                                             "Host metrics collections run.")
+                                   .Get()),
+      host_metrics_points(
+          registry
+              ->Counter("nightjar_agent_host_metrics_points_total",
+                        "Host metric data points collected and stored in the queue.")
+              .Get()),
+      host_metrics_points_dropped(
+          registry
+              ->Counter("nightjar_agent_host_metrics_points_dropped_total",
+                        "Host metric data points dropped because the queue was full.")
+              .Get()),
       registry_(registry) {}
+
+DeliveryMetrics AgentMetrics::Delivery(otlp::Signal signal) {
+  if (signal == otlp::Signal::kMetrics) {
+    return {&points_sent, &points_acked, &points_retried, &points_failed, &points_rejected};
+  }
+  return {&records_sent, &records_acked, &records_retried, &records_failed, &records_rejected};
+}
+
+metrics::Counter& AgentMetrics::ScrapeErrors(const std::string& scraper) {
+  return registry_
+      ->Counter("nightjar_agent_host_metrics_scrape_errors_total",
+                "Host metrics scrapes that failed, by scraper.", {"scraper"})
+      .With({scraper});
+}
 
 InputMetrics AgentMetrics::ForInput(const std::string& input) {
   auto& lines = registry_->Counter("nightjar_agent_lines_read_total",

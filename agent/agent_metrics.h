@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "otlp/model.h"
 #include "runtime/metrics.h"
 
 namespace nightjar::agent {
@@ -28,6 +29,15 @@ struct InputMetrics {
   metrics::Counter* rotations_truncate = nullptr;
   metrics::Counter* rotations_copy = nullptr;
   metrics::Counter* unread_bytes_lost = nullptr;
+};
+
+// The delivery series of one signal: log records for logs, data points for metrics.
+struct DeliveryMetrics {
+  metrics::Counter* sent = nullptr;
+  metrics::Counter* acked = nullptr;
+  metrics::Counter* retried = nullptr;
+  metrics::Counter* failed = nullptr;
+  metrics::Counter* rejected = nullptr;
 };
 
 class AgentMetrics {
@@ -53,8 +63,23 @@ class AgentMetrics {
   metrics::Counter& records_retried;
   metrics::Counter& records_failed;
   metrics::Counter& records_rejected;
+  metrics::Counter& points_sent;
+  metrics::Counter& points_acked;
+  metrics::Counter& points_retried;
+  metrics::Counter& points_failed;
+  metrics::Counter& points_rejected;
   metrics::Gauge& exporter_backoff;
   metrics::Histogram& export_duration;
+  // Host metrics.
+  metrics::Counter& host_metrics_collections;
+  metrics::Counter& host_metrics_points;
+  metrics::Counter& host_metrics_points_dropped;
+
+  // Returns the delivery series of `signal` (records_* for logs, points_* for metrics).
+  DeliveryMetrics Delivery(otlp::Signal signal);
+
+  // Returns the failure counter of one host metrics scraper.
+  metrics::Counter& ScrapeErrors(const std::string& scraper);
 
   // Returns the request counter for an HTTP status code, or "network" for a failed connection.
   metrics::Counter& Requests(const std::string& code);

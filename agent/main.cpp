@@ -95,8 +95,9 @@ int main(int argc, char** argv) {
   Result<std::vector<agent::TailInput>> compiled = agent::CompileInputs(*config, {});
   if (!compiled.ok()) return Fail(compiled.status().message(), 2);
   if (check_only) {
-    std::printf("%s: configuration OK (%zu input%s)\n", config_path.c_str(), config->inputs.size(),
-                config->inputs.size() == 1 ? "" : "s");
+    std::printf("%s: configuration OK (%zu input%s%s)\n", config_path.c_str(),
+                config->inputs.size(), config->inputs.size() == 1 ? "" : "s",
+                config->host_metrics.enabled ? ", host metrics" : "");
     return 0;
   }
 

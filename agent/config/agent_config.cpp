@@ -1,6 +1,7 @@
 // Reading the agent's configuration; see agent_config.h.
 #include "config/agent_config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "runtime/config.h"
@@ -127,10 +128,73 @@ void ReadInput(ConfigNode node, FileInputConfig* out) {
   if (node.Has("parser")) ReadParser(node.Child("parser"), &out->parser);
 }
 
+// Reads a list of shell patterns, refusing empty ones.
+std::vector<std::string> ReadPatterns(ConfigNode& node, std::string_view key,
+                                      std::vector<std::string> def) {
+  if (!node.Has(key)) return def;
+  std::vector<std::string> out = node.Strings(key);
+  for (const std::string& pattern : out) {
+    if (pattern.empty()) node.Error(key, "a pattern may not be empty");
+  }
+  return out;
+}
+
+void ReadHostMetrics(ConfigNode node, host_metrics::HostMetricsOptions* out) {
+  node.AllowKeys({"enabled", "collection_interval", "root_path", "scrapers", "filesystem", "disk",
+                  "network", "containers"});
+  out->enabled = node.Bool("enabled", !node.IsNull());
+  out->collection_interval = node.Dur("collection_interval", out->collection_interval);
+  if (out->collection_interval < std::chrono::milliseconds(100)) {
+    node.Error("collection_interval", "must be at least 100ms");
+  }
+  out->root_path = node.String("root_path", out->root_path);
+  if (out->root_path.empty() || out->root_path[0] != '/') {
+    node.Error("root_path", "must be an absolute path (\"/\" for this host's own /proc and /sys)");
+  }
+  if (node.Has("scrapers")) {
+    out->scrapers = node.Strings("scrapers");
+    std::set<std::string> seen;
+    const std::vector<std::string>& known = host_metrics::AllScraperNames();
+    for (const std::string& name : out->scrapers) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        std::string list;
+        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+        node.Error("scrapers", "unknown scraper \"" + name + "\" (known: " + list + ")");
+      } else if (!seen.insert(name).second) {
+        node.Error("scrapers", "\"" + name + "\" is listed twice");
+      }
+    }
+    if (out->scrapers.empty()) node.Error("scrapers", "list at least one scraper");
+  }
+  ConfigNode filesystem = node.Child("filesystem");
+  filesystem.AllowKeys({"exclude_types", "exclude_mounts"});
+  out->filesystem_exclude_types =
+      ReadPatterns(filesystem, "exclude_types", out->filesystem_exclude_types);
+  out->filesystem_exclude_mounts =
+      ReadPatterns(filesystem, "exclude_mounts", out->filesystem_exclude_mounts);
+  ConfigNode disk = node.Child("disk");
+  disk.AllowKeys({"exclude_devices"});
+  out->disk_exclude_devices = ReadPatterns(disk, "exclude_devices", out->disk_exclude_devices);
+  ConfigNode network = node.Child("network");
+  network.AllowKeys({"exclude_devices"});
+  out->network_exclude_devices =
+      ReadPatterns(network, "exclude_devices", out->network_exclude_devices);
+  ConfigNode containers = node.Child("containers");
+  containers.AllowKeys({"cgroup_root", "docker_data_root"});
+  out->containers.cgroup_root = containers.String("cgroup_root", out->containers.cgroup_root);
+  out->containers.docker_data_root =
+      containers.String("docker_data_root", out->containers.docker_data_root);
+  for (const char* key : {"cgroup_root", "docker_data_root"}) {
+    if (containers.Has(key) && containers.String(key)[0] != '/') {
+      containers.Error(key, "must be an absolute path");
+    }
+  }
+}
+
 Result<AgentConfig> Read(ConfigNode root) {
   AgentConfig config;
-  root.AllowKeys({"state_dir", "log_level", "resource", "inputs", "tail", "batch", "queue",
-                  "exporter", "metrics", "shutdown"});
+  root.AllowKeys({"state_dir", "log_level", "resource", "inputs", "host_metrics", "tail", "batch",
+                  "queue", "exporter", "metrics", "shutdown"});
   config.state_dir = root.String("state_dir", config.state_dir);
   config.log_level =
       root.Enum("log_level", "info", {"debug", "info", "notice", "warning", "error", "critical"});
@@ -145,7 +209,10 @@ Result<AgentConfig> Read(ConfigNode root) {
     }
     config.inputs.push_back(std::move(input));
   }
-  if (root.ok() && config.inputs.empty()) root.Error("inputs", "configure at least one input");
+  if (root.Has("host_metrics")) ReadHostMetrics(root.Child("host_metrics"), &config.host_metrics);
+  if (root.ok() && config.inputs.empty() && !config.host_metrics.enabled) {
+    root.Error("inputs", "configure at least one input (or enable host_metrics)");
+  }
 
   ConfigNode tail = root.Child("tail");
   tail.AllowKeys({"poll_interval", "rotate_wait", "max_open_files", "read_buffer_size",
@@ -190,9 +257,10 @@ Result<AgentConfig> Read(ConfigNode root) {
   config.queue.buffer_capacity = 2 * config.batch.max_bytes;
 
   ConfigNode exporter = root.Child("exporter");
-  exporter.AllowKeys(
-      {"endpoint", "encoding", "compression", "compression_level", "timeout", "headers", "retry"});
+  exporter.AllowKeys({"endpoint", "metrics_endpoint", "encoding", "compression",
+                      "compression_level", "timeout", "headers", "retry"});
   config.exporter.endpoint = exporter.String("endpoint", config.exporter.endpoint);
+  config.exporter.metrics_endpoint = exporter.String("metrics_endpoint");
   config.exporter.encoding = exporter.Enum("encoding", "protobuf", {"protobuf", "json"}) == "json"
                                  ? otlp::Encoding::kJson
                                  : otlp::Encoding::kProtobuf;
@@ -216,6 +284,13 @@ Result<AgentConfig> Read(ConfigNode root) {
     auto sender =
         HttpSender::Create(config.exporter.endpoint, "/v1/logs", config.exporter.timeout, {});
     if (!sender.ok()) exporter.Error("endpoint", sender.status().message());
+  }
+  if (root.ok() && (config.host_metrics.enabled || !config.exporter.metrics_endpoint.empty())) {
+    Result<std::string> metrics_url = MetricsEndpoint(config.exporter);
+    if (!metrics_url.ok()) {
+      exporter.Error(config.exporter.metrics_endpoint.empty() ? "endpoint" : "metrics_endpoint",
+                     metrics_url.status().message());
+    }
   }
 
   ConfigNode metrics = root.Child("metrics");

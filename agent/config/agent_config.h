@@ -16,10 +16,18 @@
 //       long_lines: split                    # or truncate
 //       multiline: {preset: java}            # or start_pattern / continuation_pattern
 //       parser: {type: json, time_key: ts, severity_key: level, message_key: msg}
+//   host_metrics:
+//     enabled: true
+//     collection_interval: 10s
+//     root_path: /                           # e.g. /hostfs in a container
+//     scrapers: [cpu, memory, load, disk, filesystem, network, paging, processes]
+//     filesystem: {exclude_types: [...], exclude_mounts: [...]}
+//     disk: {exclude_devices: ["loop*", "ram*"]}
+//     network: {exclude_devices: []}
 //   tail: {poll_interval: 1s, rotate_wait: 5s, max_open_files: 1024}
 //   batch: {max_records: 8192, max_bytes: 1MiB, timeout: 200ms}
 //   queue: {max_bytes: 256MiB, synchronous: normal}
-//   exporter: {endpoint: "http://127.0.0.1:4318", compression: gzip}
+//   exporter: {endpoint: "http://127.0.0.1:4318", compression: gzip}  # + metrics_endpoint
 //   metrics: {listen: "127.0.0.1:9464"}
 //   shutdown: {grace_period: 10s}
 //
@@ -34,6 +42,7 @@
 #include "base/status.h"
 #include "exporter/otlp_exporter.h"
 #include "inputs/file_tail/file_tailer.h"
+#include "inputs/host_metrics/host_metrics.h"
 #include "pipeline/batch_builder.h"
 #include "queue/persistent_queue.h"
 
@@ -77,6 +86,7 @@ struct AgentConfig {
   std::string log_level = "info";
   StringPairs resource;
   std::vector<FileInputConfig> inputs;
+  host_metrics::HostMetricsOptions host_metrics;
   TailerOptions tail;
   BatchLimits batch;
   QueueOptions queue;  // path defaults to <state_dir>/queue.db

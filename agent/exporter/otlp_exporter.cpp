@@ -14,17 +14,45 @@ constexpr int64_t kFailureLogInterval = 60 * kSecond;
 // Bound on a batch decompressed for re-encoding (batches are about batch.max_bytes).
 constexpr size_t kMaxBatchBytes = 256 << 20;
 
+constexpr std::string_view kLogsPath = "/v1/logs";
+constexpr std::string_view kMetricsPath = "/v1/metrics";
+
 }  // namespace
+
+Result<std::string> MetricsEndpoint(const ExporterOptions& options) {
+  if (!options.metrics_endpoint.empty()) {
+    NJ_ASSIGN_OR_RETURN(
+        std::unique_ptr<HttpSender> sender,
+        HttpSender::Create(options.metrics_endpoint, kMetricsPath, options.timeout, {}));
+    return sender->url();
+  }
+  NJ_ASSIGN_OR_RETURN(std::unique_ptr<HttpSender> logs,
+                      HttpSender::Create(options.endpoint, kLogsPath, options.timeout, {}));
+  const std::string& url = logs->url();
+  if (!url.ends_with(kLogsPath)) {
+    return InvalidArgument(
+        "the endpoint's path is not .../v1/logs, so it says nothing about "
+        "where metrics go: set exporter.metrics_endpoint");
+  }
+  return url.substr(0, url.size() - kLogsPath.size()) + std::string(kMetricsPath);
+}
 
 Result<std::unique_ptr<OtlpExporter>> OtlpExporter::Create(ExporterOptions options,
                                                            PersistentQueue* queue,
                                                            AgentMetrics* metrics,
                                                            const Clock* clock) {
   NJ_ASSIGN_OR_RETURN(
-      std::unique_ptr<HttpSender> sender,
-      HttpSender::Create(options.endpoint, "/v1/logs", options.timeout, options.headers));
-  return std::unique_ptr<OtlpExporter>(
-      new OtlpExporter(std::move(options), queue, metrics, clock, std::move(sender)));
+      std::unique_ptr<HttpSender> logs_sender,
+      HttpSender::Create(options.endpoint, kLogsPath, options.timeout, options.headers));
+  // Without a usable metrics URL (a custom logs path and no metrics_endpoint) metrics batches
+  // go nowhere: the configuration check refuses that when host metrics are on.
+  Result<std::string> metrics_url = MetricsEndpoint(options);
+  NJ_ASSIGN_OR_RETURN(std::unique_ptr<HttpSender> metrics_sender,
+                      HttpSender::Create(metrics_url.ok() ? *metrics_url : logs_sender->url(),
+                                         kMetricsPath, options.timeout, options.headers));
+  return std::unique_ptr<OtlpExporter>(new OtlpExporter(std::move(options), queue, metrics, clock,
+                                                        std::move(logs_sender),
+                                                        std::move(metrics_sender)));
 }
 
 OtlpExporter::~OtlpExporter() {
@@ -57,7 +85,10 @@ void OtlpExporter::Stop(int64_t deadline_nanos) {
     done_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, left)),
                    [this] { return finished_; });
     // Past the deadline a request may still be in flight: cut it short. Its batch stays queued.
-    if (!finished_) sender_->Abort();
+    if (!finished_) {
+      logs_sender_->Abort();
+      metrics_sender_->Abort();
+    }
   }
   if (thread_.joinable()) thread_.join();
 }
@@ -109,13 +140,15 @@ void OtlpExporter::Run() {
       continue;
     }
     const QueuedBatch& batch = **front;
+    DeliveryMetrics delivery = metrics_->Delivery(batch.signal);
     // What goes on the wire is prepared once per batch and kept while the batch is retried.
     if (prepared_for != batch.body) {
-      Status ready = Prepare(batch, &prepared, &payload);
+      Status ready = batch.defect.empty() ? Prepare(batch, &prepared, &payload)
+                                          : InvalidArgument(batch.defect);
       if (!ready.ok()) {
         log::Error(kComponent, "dropping a corrupt batch from the queue",
                    {{"batch", batch.id}, {"error", ready.ToString()}});
-        metrics_->records_failed.Inc(batch.records);
+        delivery.failed->Inc(batch.records);
         (void)queue_->Remove(batch.id);
         continue;
       }
@@ -124,7 +157,7 @@ void OtlpExporter::Run() {
     Duration retry_after{-1};
     Outcome outcome = Send(batch, payload, &retry_after);
     if (outcome == Outcome::kRetry) {
-      metrics_->records_retried.Inc(batch.records);
+      delivery.retried->Inc(batch.records);
       Duration wait = backoff_.Next();
       if (retry_after.count() >= 0) wait = std::min(retry_after, options_.retry.max_retry_after);
       metrics_->exporter_backoff.Set(std::chrono::duration<double>(wait).count());
@@ -162,8 +195,14 @@ Status OtlpExporter::Prepare(const QueuedBatch& batch, std::string* scratch,
   }
   std::string json;
   if (options_.encoding == otlp::Encoding::kJson) {
-    NJ_ASSIGN_OR_RETURN(otlp::LogsData logs, otlp::DecodeLogs(stored, otlp::Encoding::kProtobuf));
-    json = otlp::EncodeLogs(logs, otlp::Encoding::kJson);
+    if (batch.signal == otlp::Signal::kMetrics) {
+      NJ_ASSIGN_OR_RETURN(otlp::MetricsData metrics,
+                          otlp::DecodeMetrics(stored, otlp::Encoding::kProtobuf));
+      json = otlp::EncodeMetrics(metrics, otlp::Encoding::kJson);
+    } else {
+      NJ_ASSIGN_OR_RETURN(otlp::LogsData logs, otlp::DecodeLogs(stored, otlp::Encoding::kProtobuf));
+      json = otlp::EncodeLogs(logs, otlp::Encoding::kJson);
+    }
     stored = json;
   }
   if (options_.gzip) {
@@ -178,10 +217,12 @@ Status OtlpExporter::Prepare(const QueuedBatch& batch, std::string* scratch,
 OtlpExporter::Outcome OtlpExporter::Send(const QueuedBatch& batch, std::string_view body,
                                          Duration* retry_after) {
   const double records = static_cast<double>(batch.records);
-  metrics_->records_sent.Inc(records);
+  DeliveryMetrics delivery = metrics_->Delivery(batch.signal);
+  HttpSender& sender = SenderFor(batch.signal);
+  delivery.sent->Inc(records);
   int64_t start = clock_->MonotonicNanos();
   Result<HttpResponse> response =
-      sender_->Post(body, otlp::ContentType(options_.encoding), options_.gzip ? "gzip" : "");
+      sender.Post(body, otlp::ContentType(options_.encoding), options_.gzip ? "gzip" : "");
   int64_t now = clock_->MonotonicNanos();
   metrics_->export_duration.Observe(static_cast<double>(now - start) / kSecond);
 
@@ -191,7 +232,7 @@ OtlpExporter::Outcome OtlpExporter::Send(const QueuedBatch& batch, std::string_v
     if (now - last_failure_log_ >= kFailureLogInterval) {
       last_failure_log_ = now;
       log::Warning(kComponent, what + "; the batch stays queued and is retried",
-                   {{"url", sender_->url()},
+                   {{"url", sender.url()},
                     {"detail", detail},
                     {"queued_bytes", queue_->bytes()},
                     {"failed_attempts", failed_attempts_}});
@@ -217,19 +258,20 @@ OtlpExporter::Outcome OtlpExporter::Send(const QueuedBatch& batch, std::string_v
     }
     int64_t rejected = 0;
     if (!response->body.empty()) {
-      auto decoded = otlp::DecodeResponse(otlp::Signal::kLogs, response->body, encoding);
+      auto decoded = otlp::DecodeResponse(batch.signal, response->body, encoding);
       if (decoded.ok() && decoded->partial_success) {
         rejected = std::clamp<int64_t>(decoded->partial_success->rejected, 0, batch.records);
         if (rejected > 0 || !decoded->partial_success->error_message.empty()) {
           log::Warning(kComponent, "the collector rejected part of a batch",
                        {{"rejected_records", rejected},
                         {"records", static_cast<uint64_t>(batch.records)},
+                        {"signal", otlp::SignalName(batch.signal)},
                         {"message", decoded->partial_success->error_message}});
         }
       }
     }
-    metrics_->records_rejected.Inc(static_cast<double>(rejected));
-    metrics_->records_acked.Inc(records - static_cast<double>(rejected));
+    delivery.rejected->Inc(static_cast<double>(rejected));
+    delivery.acked->Inc(records - static_cast<double>(rejected));
     return Outcome::kAcknowledged;
   }
   std::string message;
@@ -246,11 +288,12 @@ OtlpExporter::Outcome OtlpExporter::Send(const QueuedBatch& batch, std::string_v
     failing("the collector asked to retry (HTTP " + std::to_string(status) + ")", message);
     return Outcome::kRetry;
   }
-  metrics_->records_failed.Inc(records);
+  delivery.failed->Inc(records);
   log::Error(kComponent, "the collector refused a batch for good; dropping it",
              {{"status", status},
               {"message", message},
               {"records", static_cast<uint64_t>(batch.records)},
+              {"signal", otlp::SignalName(batch.signal)},
               {"batch", batch.id}});
   return Outcome::kDropped;
 }

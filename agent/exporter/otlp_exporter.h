@@ -1,5 +1,6 @@
 // The exporter: takes the oldest batch from the persistent queue, sends it to the collector
-// over OTLP/HTTP, and removes it from the queue only when the collector acknowledged it.
+// over OTLP/HTTP (logs to /v1/logs, metrics to /v1/metrics), and removes it from the queue only
+// when the collector acknowledged it.
 //
 // One request is in flight at a time, so batches arrive in the order they were read (the
 // per-file order the correctness tests check) and a crash resends at most that one batch.
@@ -35,6 +36,8 @@ namespace nightjar::agent {
 
 struct ExporterOptions {
   std::string endpoint = "http://127.0.0.1:4318";  // "/v1/logs" is added when there is no path
+  // Where metrics go; empty: derived from `endpoint` (see MetricsEndpoint()).
+  std::string metrics_endpoint;
   otlp::Encoding encoding = otlp::Encoding::kProtobuf;
   bool gzip = true;
   int gzip_level = 1;
@@ -42,6 +45,11 @@ struct ExporterOptions {
   std::vector<std::pair<std::string, std::string>> headers;
   RetryOptions retry;
 };
+
+// Returns the URL metrics are posted to: `metrics_endpoint` when set (with /v1/metrics when it
+// has no path), else `endpoint` with /v1/metrics for no path or for a path ending in /v1/logs.
+// Any other path on `endpoint` is a logs path that says nothing about metrics: InvalidArgument.
+Result<std::string> MetricsEndpoint(const ExporterOptions& options);
 
 class OtlpExporter {
  public:
@@ -60,18 +68,22 @@ class OtlpExporter {
 
   // Returns the monotonic time of the thread's last sign of life, for the systemd watchdog.
   int64_t heartbeat_nanos() const { return heartbeat_.load(); }
-  const std::string& url() const { return sender_->url(); }
+  // The URLs logs and metrics go to.
+  const std::string& url() const { return logs_sender_->url(); }
+  const std::string& metrics_url() const { return metrics_sender_->url(); }
 
  private:
   enum class Outcome { kAcknowledged, kRetry, kDropped };
 
   OtlpExporter(ExporterOptions options, PersistentQueue* queue, AgentMetrics* metrics,
-               const Clock* clock, std::unique_ptr<HttpSender> sender)
+               const Clock* clock, std::unique_ptr<HttpSender> logs_sender,
+               std::unique_ptr<HttpSender> metrics_sender)
       : options_(std::move(options)),
         queue_(queue),
         metrics_(metrics),
         clock_(clock),
-        sender_(std::move(sender)),
+        logs_sender_(std::move(logs_sender)),
+        metrics_sender_(std::move(metrics_sender)),
         backoff_(options_.retry),
         compressor_(options_.gzip_level) {}
 
@@ -85,11 +97,16 @@ class OtlpExporter {
   bool Sleep(Duration d);
   bool ShouldExit();
 
+  HttpSender& SenderFor(otlp::Signal signal) {
+    return signal == otlp::Signal::kMetrics ? *metrics_sender_ : *logs_sender_;
+  }
+
   ExporterOptions options_;
   PersistentQueue* queue_;
   AgentMetrics* metrics_;
   const Clock* clock_;
-  std::unique_ptr<HttpSender> sender_;
+  std::unique_ptr<HttpSender> logs_sender_;
+  std::unique_ptr<HttpSender> metrics_sender_;
   Backoff backoff_;
   GzipCompressor compressor_;  // for batches stored uncompressed and sent compressed
 

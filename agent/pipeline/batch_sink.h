@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "otlp/model.h"
 #include "queue/checkpoint.h"
 
 namespace nightjar::agent {
@@ -19,9 +20,12 @@ namespace nightjar::agent {
 // One atomic step: a batch (possibly empty, for checkpoint-only changes), the checkpoints that
 // advance with it, and the files whose checkpoints are dropped (files let go of).
 struct CommitRequest {
-  std::string body;   // an encoded ExportLogsServiceRequest, or empty
-  bool gzip = false;  // the body is gzip-compressed
-  uint32_t records = 0;
+  // What `body` holds: an encoded ExportLogsServiceRequest (kLogs) or
+  // ExportMetricsServiceRequest (kMetrics), in OTLP/protobuf; or empty.
+  otlp::Signal signal = otlp::Signal::kLogs;
+  std::string body;
+  bool gzip = false;     // the body is gzip-compressed
+  uint32_t records = 0;  // log records, or metric data points
   std::vector<Checkpoint> checkpoints;
   std::vector<FileKey> forget;
 

@@ -2,6 +2,7 @@
 #include "queue/persistent_queue.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "base/logging.h"
 
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS batches(
   records INTEGER NOT NULL,
   bytes INTEGER NOT NULL,
   content_encoding TEXT NOT NULL,
-  body BLOB NOT NULL);
+  body BLOB NOT NULL,
+  signal TEXT NOT NULL DEFAULT 'logs');
 CREATE TABLE IF NOT EXISTS checkpoints(
   device INTEGER NOT NULL,
   inode INTEGER NOT NULL,
@@ -41,8 +43,22 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   flags INTEGER NOT NULL,
   updated_unix_ns INTEGER NOT NULL,
   PRIMARY KEY(device, inode)) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');
+INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '2');
 )sql";
+// A new database gets the version above; an existing one keeps the version it has until
+// Migrate() brings it up to date.
+
+// Version 1 -> 2: batches of either signal. Existing batches are logs (the column's default).
+// One transaction: a crash leaves version 1 and its data intact, and the next start migrates
+// again.
+constexpr char kMigrateTo2[] = R"sql(
+ALTER TABLE batches ADD COLUMN signal TEXT NOT NULL DEFAULT 'logs';
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+const char* SignalColumn(otlp::Signal signal) {
+  return signal == otlp::Signal::kMetrics ? "metrics" : "logs";
+}
 
 }  // namespace
 
@@ -99,6 +115,7 @@ Result<std::unique_ptr<PersistentQueue>> PersistentQueue::OpenAt(const QueueOpti
       },
       queue.get());
   NJ_RETURN_IF_ERROR(d.Exec(kSchema));
+  NJ_RETURN_IF_ERROR(queue->Migrate());
   // An integrity problem in the pages used here surfaces now rather than mid-run.
   {
     NJ_ASSIGN_OR_RETURN(sqlite::Statement totals,
@@ -142,11 +159,39 @@ PersistentQueue::~PersistentQueue() {
   (void)db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+Status PersistentQueue::Migrate() {
+  int version = 0;
+  {
+    NJ_ASSIGN_OR_RETURN(sqlite::Statement select,
+                        db_.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+    NJ_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (row) version = std::atoi(std::string(select.Text(0)).c_str());
+  }
+  if (version == kSchemaVersion) return Status::Ok();
+  if (version > kSchemaVersion) {
+    return Status(StatusCode::kUnimplemented,
+                  "the queue " + options_.path + " was written by a newer nightjar-agent (schema " +
+                      std::to_string(version) + ", this agent knows up to " +
+                      std::to_string(kSchemaVersion) +
+                      "); run the newer agent, or move the file away to start an empty queue");
+  }
+  if (version != 1) {
+    return FailedPrecondition("the queue's schema version \"" + std::to_string(version) +
+                              "\" is unknown");
+  }
+  NJ_ASSIGN_OR_RETURN(sqlite::Transaction tx, sqlite::Transaction::Begin(&db_));
+  NJ_RETURN_IF_ERROR(db_.Exec(kMigrateTo2));
+  NJ_RETURN_IF_ERROR(tx.Commit());
+  log::Notice(kComponent, "queue migrated to the current schema; queued batches are kept",
+              {{"path", options_.path}, {"from_version", 1}, {"to_version", kSchemaVersion}});
+  return Status::Ok();
+}
+
 Status PersistentQueue::Prepare() {
   NJ_ASSIGN_OR_RETURN(
       insert_batch_,
       db_.Prepare("INSERT INTO batches(created_unix_ns, records, bytes, content_encoding, "
-                  "body) VALUES(?, ?, ?, ?, ?)"));
+                  "body, signal) VALUES(?, ?, ?, ?, ?, ?)"));
   NJ_ASSIGN_OR_RETURN(
       upsert_checkpoint_,
       db_.Prepare("INSERT INTO checkpoints(device, inode, input, path, fingerprint, offset, flags, "
@@ -157,8 +202,9 @@ Status PersistentQueue::Prepare() {
                   "updated_unix_ns = excluded.updated_unix_ns"));
   NJ_ASSIGN_OR_RETURN(delete_checkpoint_,
                       db_.Prepare("DELETE FROM checkpoints WHERE device = ? AND inode = ?"));
-  NJ_ASSIGN_OR_RETURN(front_, db_.Prepare("SELECT id, records, created_unix_ns, content_encoding "
-                                          "FROM batches ORDER BY id LIMIT 1"));
+  NJ_ASSIGN_OR_RETURN(front_,
+                      db_.Prepare("SELECT id, records, created_unix_ns, content_encoding, signal "
+                                  "FROM batches ORDER BY id LIMIT 1"));
   NJ_ASSIGN_OR_RETURN(body_, db_.Prepare("SELECT body FROM batches WHERE id = ?"));
   NJ_ASSIGN_OR_RETURN(remove_,
                       db_.Prepare("DELETE FROM batches WHERE id = ? RETURNING bytes, records"));
@@ -211,6 +257,7 @@ Status PersistentQueue::Commit(CommitRequest& request) {
       insert_batch_->Bind(3, static_cast<int64_t>(request.body.size()));
       insert_batch_->BindStatic(4, request.gzip ? "gzip" : "identity");
       // The body outlives the statement's step: bind it without a copy.
+      insert_batch_->BindStatic(6, SignalColumn(request.signal));
       int rc = sqlite3_bind_blob64(insert_batch_->raw(), 5, request.body.data(),
                                    request.body.size(), SQLITE_STATIC);
       if (rc != SQLITE_OK) {
@@ -244,6 +291,7 @@ Status PersistentQueue::Commit(CommitRequest& request) {
       ++batches_;
       QueuedBatch hot;
       hot.id = id;
+      hot.signal = request.signal;
       hot.records = request.records;
       hot.created_unix_nanos = now;
       hot.gzip = request.gzip;
@@ -274,6 +322,12 @@ Result<std::optional<QueuedBatch>> PersistentQueue::Front() {
   batch.records = static_cast<uint32_t>(front_->Int64(1));
   batch.created_unix_nanos = front_->Int64(2);
   batch.gzip = front_->Text(3) == "gzip";
+  std::string_view signal = front_->Text(4);
+  if (signal == "metrics") {
+    batch.signal = otlp::Signal::kMetrics;
+  } else if (signal != "logs") {
+    batch.defect = "unknown signal \"" + std::string(signal) + "\"";
+  }
   front_->Reset();
   for (const QueuedBatch& hot : hot_) {
     if (hot.id == batch.id) {

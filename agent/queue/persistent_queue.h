@@ -20,6 +20,9 @@
 // from the files, if the files themselves survived), and may resend acknowledged batches. FULL
 // also survives power loss, at the price of an fsync per batch.
 //
+// A batch holds either signal: OTLP logs or metrics, in the `signal` column (added by schema
+// version 2; a version 1 database is migrated in place when opened, its batches being logs).
+//
 // Recently committed batches stay in memory (up to hot_bytes) so that an exporter keeping up
 // never reads them back from disk.
 //
@@ -56,16 +59,25 @@ struct QueueOptions {
 // One stored batch, as the exporter sees it.
 struct QueuedBatch {
   int64_t id = 0;
+  otlp::Signal signal = otlp::Signal::kLogs;
   std::shared_ptr<const std::string> body;
-  uint32_t records = 0;
+  uint32_t records = 0;  // log records, or metric data points
   int64_t created_unix_nanos = 0;
   bool gzip = false;  // the body is gzip-compressed
+  // Non-empty when the batch cannot be sent, saying why (e.g. a signal this agent does not
+  // know): the exporter drops such a batch rather than let it block the queue.
+  std::string defect;
 };
 
 class PersistentQueue final : public BatchSink {
  public:
-  // Opens or creates the queue. A database that is not a valid queue (corrupt, or another
-  // file) is moved aside to <path>.corrupt-<time> with an error logged, and a new one is
+  // The schema version this code writes; older versions are migrated when opened.
+  static constexpr int kSchemaVersion = 2;
+
+  // Opens or creates the queue, migrating an older schema in place. A database written by a
+  // newer agent (a higher schema version) is refused (Unimplemented) and left as it is, so that
+  // going back to the newer agent finds its data. A database that is not a valid queue (corrupt, or
+  // another file) is moved aside to <path>.corrupt-<time> with an error logged, and a new one is
   // created: collection goes on, and files are read again from their start (duplicates rather
   // than loss).
   static Result<std::unique_ptr<PersistentQueue>> Open(const QueueOptions& options,
@@ -115,6 +127,8 @@ class PersistentQueue final : public BatchSink {
   static Result<std::unique_ptr<PersistentQueue>> OpenAt(const QueueOptions& options,
                                                          const Clock* clock);
   Status Prepare();
+  // Brings a database of an older schema version to kSchemaVersion.
+  Status Migrate();
 
   QueueOptions options_;
   const Clock* clock_;

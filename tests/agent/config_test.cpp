@@ -158,6 +158,108 @@ TEST(AgentConfig, LoadsAFileAndReportsAMissingOne) {
               HasSubstr("cannot open the configuration file"));
 }
 
+TEST(AgentConfig, HostMetricsAreOffUnlessConfigured) {
+  auto config = Parse(kMinimal);
+  ASSERT_TRUE(config.ok());
+  EXPECT_FALSE(config->host_metrics.enabled);
+}
+
+TEST(AgentConfig, HostMetricsGetDefaultsAndMayBeTheOnlyInput) {
+  auto config = Parse("host_metrics: {}\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const host_metrics::HostMetricsOptions& h = config->host_metrics;
+  EXPECT_TRUE(h.enabled);
+  EXPECT_EQ(h.collection_interval, std::chrono::seconds(10));
+  EXPECT_EQ(h.root_path, "/");
+  EXPECT_TRUE(h.scrapers.empty());  // all of them
+  EXPECT_THAT(h.filesystem_exclude_types, ::testing::Contains("proc"));
+  EXPECT_THAT(h.filesystem_exclude_types, ::testing::Contains("overlay"));
+  EXPECT_THAT(h.filesystem_exclude_types, ::testing::Not(::testing::Contains("tmpfs")));
+  EXPECT_THAT(h.disk_exclude_devices, ::testing::ElementsAre("loop*", "ram*"));
+  EXPECT_TRUE(config->inputs.empty());
+  EXPECT_FALSE(Parse("host_metrics: {enabled: false}\n").ok());  // then nothing is collected
+}
+
+TEST(AgentConfig, ReadsTheHostMetricsSection) {
+  auto config = Parse(std::string(kMinimal) + R"(host_metrics:
+  enabled: true
+  collection_interval: 30s
+  root_path: /hostfs
+  scrapers: [cpu, memory, filesystem]
+  filesystem: {exclude_types: [tmpfs, proc], exclude_mounts: ["/boot/*"]}
+  disk: {exclude_devices: ["dm-*"]}
+  network: {exclude_devices: ["veth*", "docker0"]}
+  containers: {cgroup_root: /sys/fs/cgroup/unified, docker_data_root: /srv/docker}
+exporter:
+  endpoint: http://collector:4318
+  metrics_endpoint: http://metrics:4318
+)");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const host_metrics::HostMetricsOptions& h = config->host_metrics;
+  EXPECT_TRUE(h.enabled);
+  EXPECT_EQ(h.collection_interval, std::chrono::seconds(30));
+  EXPECT_EQ(h.root_path, "/hostfs");
+  EXPECT_THAT(h.scrapers, ::testing::ElementsAre("cpu", "memory", "filesystem"));
+  EXPECT_THAT(h.filesystem_exclude_types, ::testing::ElementsAre("tmpfs", "proc"));
+  EXPECT_THAT(h.filesystem_exclude_mounts, ::testing::ElementsAre("/boot/*"));
+  EXPECT_THAT(h.disk_exclude_devices, ::testing::ElementsAre("dm-*"));
+  EXPECT_THAT(h.network_exclude_devices, ::testing::ElementsAre("veth*", "docker0"));
+  EXPECT_EQ(h.containers.cgroup_root, "/sys/fs/cgroup/unified");
+  EXPECT_EQ(h.containers.docker_data_root, "/srv/docker");
+  EXPECT_EQ(*MetricsEndpoint(config->exporter), "http://metrics:4318/v1/metrics");
+}
+
+TEST(AgentConfig, HostMetricsErrorsNameTheLineAndTheKey) {
+  auto error = [](const std::string& section) {
+    auto config = Parse(std::string(kMinimal) + "host_metrics:\n" + section);
+    EXPECT_FALSE(config.ok()) << section;
+    return config.ok() ? std::string() : config.status().message();
+  };
+  std::string scraper = error("  scrapers: [cpu, gpu]\n");
+  EXPECT_THAT(scraper, HasSubstr("agent.yaml:5:"));
+  EXPECT_THAT(scraper, HasSubstr("host_metrics.scrapers"));
+  EXPECT_THAT(scraper, HasSubstr("unknown scraper \"gpu\""));
+  EXPECT_THAT(scraper, HasSubstr("known: cpu, memory, load, disk, filesystem, network, paging, "
+                                 "processes, containers"));
+  EXPECT_THAT(error("  containers: {cgroup_root: sys/fs/cgroup}\n"),
+              HasSubstr("host_metrics.containers.cgroup_root: must be an absolute path"));
+  EXPECT_THAT(error("  scrapers: [cpu, cpu]\n"), HasSubstr("listed twice"));
+  std::string interval = error("  collection_interval: 10ms\n");
+  EXPECT_THAT(interval, HasSubstr("agent.yaml:5:"));
+  EXPECT_THAT(interval, HasSubstr("host_metrics.collection_interval: must be at least 100ms"));
+  EXPECT_THAT(error("  collection_interval: often\n"),
+              HasSubstr("host_metrics.collection_interval"));
+  EXPECT_THAT(error("  root_path: hostfs\n"), HasSubstr("host_metrics.root_path: must be an "
+                                                        "absolute path"));
+  std::string typo = error("  filesystem:\n    exclude_type: [tmpfs]\n");
+  EXPECT_THAT(typo, HasSubstr("agent.yaml:6:5"));
+  EXPECT_THAT(typo, HasSubstr("did you mean \"exclude_types\""));
+  EXPECT_THAT(error("  network: {exclude_devices: [\"\"]}\n"),
+              HasSubstr("host_metrics.network.exclude_devices: a pattern may not be empty"));
+  EXPECT_THAT(error("  scrapper: [cpu]\n"), HasSubstr("did you mean \"scrapers\""));
+}
+
+TEST(AgentConfig, MetricsGoBesideLogsOrWhereMetricsEndpointSays) {
+  auto metrics_url = [](const std::string& exporter) -> std::string {
+    auto config = Parse("host_metrics: {}\nexporter:\n" + exporter);
+    if (!config.ok()) return "error: " + config.status().message();
+    return *MetricsEndpoint(config->exporter);
+  };
+  EXPECT_EQ(metrics_url("  endpoint: http://c:4318\n"), "http://c:4318/v1/metrics");
+  EXPECT_EQ(metrics_url("  endpoint: http://c:4318/\n"), "http://c:4318/v1/metrics");
+  EXPECT_EQ(metrics_url("  endpoint: http://gw/otlp/v1/logs\n"), "http://gw:80/otlp/v1/metrics");
+  EXPECT_EQ(metrics_url("  endpoint: http://gw/ingest\n  metrics_endpoint: http://m:9/x\n"),
+            "http://m:9/x");
+  // A custom logs path says nothing about metrics: refused where it is written.
+  std::string refused = metrics_url("  endpoint: http://gw/ingest\n");
+  EXPECT_THAT(refused, HasSubstr("agent.yaml:3:"));
+  EXPECT_THAT(refused, HasSubstr("exporter.endpoint"));
+  EXPECT_THAT(refused, HasSubstr("set exporter.metrics_endpoint"));
+  EXPECT_THAT(metrics_url("  metrics_endpoint: ftp://m\n"), HasSubstr("exporter.metrics_endpoint"));
+  // Without host metrics a custom logs path is fine, as before.
+  EXPECT_TRUE(Parse(std::string(kMinimal) + "exporter: {endpoint: http://gw/ingest}\n").ok());
+}
+
 TEST(HostInfo, NamesTheHostWithOpenTelemetryAttributes) {
   testing::TempDir dir;
   testing::WriteFile(dir / "machine-id", "0123456789abcdef0123456789abcdef\n");

@@ -7,8 +7,10 @@
 
 #include <thread>
 
+#include "otlp/codec.h"
 #include "pipeline/batch_builder.h"
 #include "pipeline/gzip_compressor.h"
+#include "runtime/sqlite.h"
 #include "temp_dir.h"
 #include "test_receiver.h"
 
@@ -61,6 +63,34 @@ class ExporterTest : public ::testing::Test {
     CommitRequest request;
     request.records = static_cast<uint32_t>(n);
     request.body = builder.Finish();
+    if (gzip) {
+      request.body = GzipCompressor(1).Compress(request.body);
+      request.gzip = true;
+    }
+    ASSERT_TRUE(queue_->Commit(request).ok());
+    if (exporter_) exporter_->Notify();
+  }
+
+  // Commits a metrics batch of one gauge, "<name>", with `n` points valued 0..n-1.
+  void EnqueueMetrics(const std::string& name, int n, bool gzip = false) {
+    otlp::MetricsData data;
+    otlp::Metric& metric =
+        data.resource_metrics.emplace_back().scope_metrics.emplace_back().metrics.emplace_back();
+    metric.name = name;
+    metric.unit = "1";
+    otlp::Gauge gauge;
+    for (int i = 0; i < n; ++i) {
+      otlp::NumberDataPoint p;
+      p.time_unix_nano = 1'700'000'000'000'000'000;
+      p.value = static_cast<double>(i);
+      p.attributes = {{"i", static_cast<int64_t>(i)}};
+      gauge.data_points.push_back(p);
+    }
+    metric.data = gauge;
+    CommitRequest request;
+    request.signal = otlp::Signal::kMetrics;
+    request.records = static_cast<uint32_t>(n);
+    request.body = otlp::EncodeMetrics(data, otlp::Encoding::kProtobuf);
     if (gzip) {
       request.body = GzipCompressor(1).Compress(request.body);
       request.gzip = true;
@@ -224,6 +254,100 @@ TEST_F(ExporterTest, StopFlushesWhatIsQueuedWithinTheGracePeriod) {
   exporter_.reset();
   EXPECT_EQ(queue_->batches(), 0u);
   EXPECT_EQ(receiver_.record_count(), 50u);
+}
+
+TEST_F(ExporterTest, PostsMetricsToV1MetricsAndLogsToV1LogsInQueueOrder) {
+  Enqueue("before", 2);
+  EnqueueMetrics("system.cpu.utilization", 5, /*gzip=*/true);
+  Enqueue("after", 1);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(exporter_->metrics_url(), receiver_.endpoint() + "/v1/metrics");
+  auto requests = receiver_.Requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].path, "/v1/logs");
+  EXPECT_EQ(requests[1].path, "/v1/metrics");
+  EXPECT_EQ(requests[1].records, 5u);
+  EXPECT_EQ(requests[1].content_type, "application/x-protobuf");
+  EXPECT_EQ(requests[1].content_encoding, "gzip");
+  EXPECT_EQ(requests[2].path, "/v1/logs");
+  auto metrics = receiver_.Metrics();
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_EQ(metrics[0].resource_metrics[0].scope_metrics[0].metrics[0].name,
+            "system.cpu.utilization");
+  EXPECT_EQ(receiver_.point_count(), 5u);
+  // Points and records are counted apart.
+  EXPECT_EQ(metrics_.points_sent.Value(), 5);
+  EXPECT_EQ(metrics_.points_acked.Value(), 5);
+  EXPECT_EQ(metrics_.records_sent.Value(), 3);
+  EXPECT_EQ(metrics_.records_acked.Value(), 3);
+}
+
+TEST_F(ExporterTest, RetriesMetricsLikeLogs) {
+  receiver_.Script(Reply(503, "0"), 2);
+  EnqueueMetrics("m", 4);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(metrics_.points_retried.Value(), 8);
+  EXPECT_EQ(metrics_.points_acked.Value(), 4);
+  EXPECT_EQ(metrics_.records_retried.Value(), 0);
+  EXPECT_EQ(receiver_.point_count(), 4u);
+}
+
+TEST_F(ExporterTest, CountsRefusedAndRejectedPoints) {
+  receiver_.Script(Reply(400, "", 0, "bad metric"));
+  receiver_.Script(Reply(200, "", 3, "three too old"));
+  EnqueueMetrics("refused", 2);
+  EnqueueMetrics("partly", 10);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(metrics_.points_failed.Value(), 2);
+  EXPECT_EQ(metrics_.points_rejected.Value(), 3);
+  EXPECT_EQ(metrics_.points_acked.Value(), 7);
+  EXPECT_EQ(metrics_.records_failed.Value(), 0);
+  EXPECT_EQ(metrics_.records_rejected.Value(), 0);
+}
+
+TEST_F(ExporterTest, SpeaksJsonForMetrics) {
+  EnqueueMetrics("json.metric", 3, /*gzip=*/true);
+  ExporterOptions options;
+  options.encoding = otlp::Encoding::kJson;
+  options.gzip = false;
+  StartExporter(options);
+  ASSERT_TRUE(WaitForEmptyQueue());
+  auto requests = receiver_.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/v1/metrics");
+  EXPECT_EQ(requests[0].content_type, "application/json");
+  EXPECT_EQ(requests[0].content_encoding, "");
+  auto metrics = receiver_.Metrics();
+  ASSERT_EQ(metrics.size(), 1u);
+  const otlp::Metric& m = metrics[0].resource_metrics[0].scope_metrics[0].metrics[0];
+  EXPECT_EQ(m.name, "json.metric");
+  ASSERT_EQ(m.type(), otlp::MetricType::kGauge);
+  EXPECT_EQ(std::get<double>(std::get<otlp::Gauge>(m.data).data_points[2].value), 2.0);
+}
+
+TEST_F(ExporterTest, DropsABatchOfAnUnknownSignalAndGoesOn) {
+  Enqueue("first", 1);
+  queue_.reset();
+  {
+    auto db = sqlite::Database::Open(dir_ / "queue.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("UPDATE batches SET signal = 'profiles'").ok());
+  }
+  QueueOptions q;
+  q.path = dir_ / "queue.db";
+  auto reopened = PersistentQueue::Open(q);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  queue_ = std::move(*reopened);
+  Enqueue("second", 1);
+  StartExporter();
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(metrics_.records_failed.Value(), 1);
+  auto records = receiver_.Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].body, "second 0");
 }
 
 TEST(HttpSender, RefusesUrlsItCannotServe) {

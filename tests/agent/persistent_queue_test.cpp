@@ -2,6 +2,7 @@
 // at all (also when the process is killed mid-way), the byte bound, restarts, corruption.
 #include "queue/persistent_queue.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -173,6 +174,164 @@ TEST_F(QueueTest, MovesACorruptDatabaseAsideAndStartsAgain) {
     if (e.path().filename().string().rfind("queue.db.corrupt-", 0) == 0) moved = true;
   }
   EXPECT_TRUE(moved);
+}
+
+TEST_F(QueueTest, HoldsBatchesOfEitherSignal) {
+  auto queue = Open();  // hot_bytes = 64: the older batches are read back from SQLite
+  CommitRequest logs = Batch(std::string(100, 'l'), 3);
+  CommitRequest metrics = Batch(std::string(100, 'm'), 40);
+  metrics.signal = otlp::Signal::kMetrics;
+  CommitRequest more_logs = Batch(std::string(100, 'k'), 1);
+  ASSERT_TRUE(queue->Commit(logs).ok());
+  ASSERT_TRUE(queue->Commit(metrics).ok());
+  ASSERT_TRUE(queue->Commit(more_logs).ok());
+  EXPECT_EQ(queue->records(), 44u);
+  std::vector<otlp::Signal> order;
+  for (int i = 0; i < 3; ++i) {
+    auto front = queue->Front();
+    ASSERT_TRUE(front.ok() && front->has_value());
+    EXPECT_TRUE((*front)->defect.empty());
+    order.push_back((*front)->signal);
+    if ((*front)->signal == otlp::Signal::kMetrics) {
+      EXPECT_EQ(*(*front)->body, std::string(100, 'm'));
+      EXPECT_EQ((*front)->records, 40u);
+    }
+    ASSERT_TRUE(queue->Remove((*front)->id).ok());
+  }
+  EXPECT_THAT(order, ::testing::ElementsAre(otlp::Signal::kLogs, otlp::Signal::kMetrics,
+                                            otlp::Signal::kLogs));
+  // The signal survives a restart (read from disk, not from memory).
+  CommitRequest stored = Batch("points", 2);
+  stored.signal = otlp::Signal::kMetrics;
+  ASSERT_TRUE(queue->Commit(stored).ok());
+  queue.reset();
+  queue = Open();
+  EXPECT_EQ((*queue->Front())->signal, otlp::Signal::kMetrics);
+}
+
+TEST_F(QueueTest, ABatchOfAnUnknownSignalIsFlaggedNotSent) {
+  auto queue = Open();
+  CommitRequest r = Batch("spans", 1);
+  ASSERT_TRUE(queue->Commit(r).ok());
+  queue.reset();
+  {
+    auto db = sqlite::Database::Open(dir_ / "queue.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("UPDATE batches SET signal = 'profiles'").ok());
+  }
+  queue = Open();
+  auto front = queue->Front();
+  ASSERT_TRUE(front.ok() && front->has_value());
+  EXPECT_EQ((*front)->defect, "unknown signal \"profiles\"");
+}
+
+// The schema of version 1, before batches had a signal: what an agent of that version left on
+// disk.
+constexpr char kSchemaVersion1[] = R"sql(
+PRAGMA page_size = 65536;
+PRAGMA journal_mode = WAL;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE batches(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_unix_ns INTEGER NOT NULL,
+  records INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  content_encoding TEXT NOT NULL,
+  body BLOB NOT NULL);
+CREATE TABLE checkpoints(
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  input TEXT NOT NULL,
+  path TEXT NOT NULL,
+  fingerprint BLOB NOT NULL,
+  offset INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  updated_unix_ns INTEGER NOT NULL,
+  PRIMARY KEY(device, inode)) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES('schema_version', '1');
+INSERT INTO meta(key, value) VALUES('initialized', '1');
+INSERT INTO batches(created_unix_ns, records, bytes, content_encoding, body)
+  VALUES(1000, 2, 9, 'identity', CAST('old logs1' AS BLOB));
+INSERT INTO batches(created_unix_ns, records, bytes, content_encoding, body)
+  VALUES(2000, 5, 9, 'gzip', CAST('old logs2' AS BLOB));
+INSERT INTO checkpoints VALUES(1, 7, 'app', '/var/log/a.log', CAST('first bytes' AS BLOB), 4096,
+  0, 3000);
+)sql";
+
+std::string SchemaVersion(const std::string& path) {
+  auto db = sqlite::Database::Open(path);
+  if (!db.ok()) return "unopenable";
+  auto select = db->Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!select.ok() || !*select->Step()) return "none";
+  return std::string(select->Text(0));
+}
+
+TEST_F(QueueTest, AnUpgradeKeepsTheLogsQueuedByTheOlderSchema) {
+  {
+    auto db = sqlite::Database::Open(dir_ / "queue.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec(kSchemaVersion1).ok());
+  }
+  auto queue = Open();
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(SchemaVersion(dir_ / "queue.db"), "2");
+  // Nothing moved aside, nothing lost: both batches, as logs, in order; the checkpoint; and the
+  // state is not taken for a first run (start_at: end must not skip anything now).
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().filename().string().find("corrupt"), std::string::npos);
+  }
+  EXPECT_FALSE(queue->first_run());
+  EXPECT_EQ(queue->batches(), 2u);
+  EXPECT_EQ(queue->records(), 7u);
+  EXPECT_EQ(queue->bytes(), 18u);
+  auto first = queue->Front();
+  ASSERT_TRUE(first.ok() && first->has_value());
+  EXPECT_EQ(*(*first)->body, "old logs1");
+  EXPECT_EQ((*first)->signal, otlp::Signal::kLogs);
+  EXPECT_EQ((*first)->created_unix_nanos, 1000);
+  EXPECT_FALSE((*first)->gzip);
+  ASSERT_TRUE(queue->Remove((*first)->id).ok());
+  auto second = queue->Front();
+  EXPECT_EQ(*(*second)->body, "old logs2");
+  EXPECT_TRUE((*second)->gzip);
+  EXPECT_EQ((*second)->signal, otlp::Signal::kLogs);
+  auto checkpoints = queue->LoadCheckpoints();
+  ASSERT_TRUE(checkpoints.ok());
+  ASSERT_EQ(checkpoints->size(), 1u);
+  EXPECT_EQ((*checkpoints)[0].offset, 4096u);
+  EXPECT_EQ((*checkpoints)[0].path, "/var/log/a.log");
+  // The migrated queue takes metrics, and opening it again changes nothing.
+  CommitRequest metrics = Batch("points", 3);
+  metrics.signal = otlp::Signal::kMetrics;
+  ASSERT_TRUE(queue->Commit(metrics).ok());
+  queue.reset();
+  queue = Open();
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(queue->batches(), 2u);
+  EXPECT_EQ((*queue->Front())->signal, otlp::Signal::kLogs);
+  EXPECT_EQ(SchemaVersion(dir_ / "queue.db"), "2");
+}
+
+TEST_F(QueueTest, AQueueFromANewerAgentIsRefusedAndLeftAsItIs) {
+  {
+    auto queue = Open();
+    CommitRequest r = Batch("future", 1);
+    ASSERT_TRUE(queue->Commit(r).ok());
+  }
+  {
+    auto db = sqlite::Database::Open(dir_ / "queue.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("UPDATE meta SET value = '9' WHERE key = 'schema_version'").ok());
+  }
+  QueueOptions options;
+  options.path = dir_ / "queue.db";
+  auto queue = PersistentQueue::Open(options);
+  ASSERT_FALSE(queue.ok());
+  EXPECT_THAT(queue.status().message(), ::testing::HasSubstr("newer nightjar-agent (schema 9"));
+  EXPECT_EQ(SchemaVersion(dir_ / "queue.db"), "9");
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().filename().string().find("corrupt"), std::string::npos);
+  }
 }
 
 // A child process commits batches in a loop, each with the checkpoint of the same file at the

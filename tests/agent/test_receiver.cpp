@@ -26,10 +26,12 @@ Status TestReceiver::Start() {
   options.threads = 4;
   options.name = "test-receiver";
   auto server = std::make_unique<HttpServer>(options);
-  server->Route("POST", "/v1/logs",
-                [this](HttpServer::Request& request, HttpServer::Response& response) {
-                  Handle(request, response);
-                });
+  for (const char* path : {"/v1/logs", "/v1/metrics"}) {
+    server->Route("POST", path,
+                  [this](HttpServer::Request& request, HttpServer::Response& response) {
+                    Handle(request, response);
+                  });
+  }
   NJ_RETURN_IF_ERROR(server->Start());
   std::lock_guard<std::mutex> lock(mutex_);
   port_ = server->port();
@@ -73,6 +75,16 @@ std::vector<TestReceiver::Request> TestReceiver::Requests() const {
   return requests_;
 }
 
+std::vector<otlp::MetricsData> TestReceiver::Metrics() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return metrics_;
+}
+
+size_t TestReceiver::point_count() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return points_;
+}
+
 bool TestReceiver::WaitForRecords(size_t n, std::chrono::milliseconds timeout) const {
   return WaitUntil([&] { return record_count() >= n; }, timeout);
 }
@@ -90,6 +102,7 @@ bool TestReceiver::WaitUntil(const std::function<bool()>& done,
 
 void TestReceiver::Handle(HttpServer::Request& request, HttpServer::Response& response) {
   Request seen;
+  seen.path = request.getURI();
   seen.at = std::chrono::steady_clock::now();
   seen.content_type = request.getContentType();
   seen.content_encoding = request.get("Content-Encoding", "");
@@ -112,9 +125,18 @@ void TestReceiver::Handle(HttpServer::Request& request, HttpServer::Response& re
     HttpServer::Send(response, 415, "text/plain", "unsupported content type\n");
     return;
   }
-  auto logs = otlp::DecodeLogs(*body, *encoding);
-  if (!logs.ok()) {
-    HttpServer::Send(response, 400, "text/plain", logs.status().message());
+  const bool is_metrics = seen.path == "/v1/metrics";
+  const otlp::Signal signal = is_metrics ? otlp::Signal::kMetrics : otlp::Signal::kLogs;
+  Result<otlp::LogsData> logs = otlp::LogsData{};
+  Result<otlp::MetricsData> metrics = otlp::MetricsData{};
+  if (is_metrics) {
+    metrics = otlp::DecodeMetrics(*body, *encoding);
+  } else {
+    logs = otlp::DecodeLogs(*body, *encoding);
+  }
+  if (!logs.ok() || !metrics.ok()) {
+    HttpServer::Send(response, 400, "text/plain",
+                     !logs.ok() ? logs.status().message() : metrics.status().message());
     return;
   }
   Reply reply;
@@ -129,7 +151,7 @@ void TestReceiver::Handle(HttpServer::Request& request, HttpServer::Response& re
   }
   if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
   seen.status = reply.status;
-  seen.records = otlp::CountLogRecords(*logs);
+  seen.records = is_metrics ? otlp::CountDataPoints(*metrics) : otlp::CountLogRecords(*logs);
   if (reply.status != 200) {
     if (!reply.retry_after.empty()) response.set("Retry-After", reply.retry_after);
     otlp::RpcStatus status{reply.status == 400 ? 3 : 14, reply.message};
@@ -142,7 +164,12 @@ void TestReceiver::Handle(HttpServer::Request& request, HttpServer::Response& re
                      otlp::EncodeRpcStatus(status, *encoding));
     return;
   }
-  {
+  if (is_metrics) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    points_ += seen.records - std::min<size_t>(seen.records, static_cast<size_t>(reply.rejected));
+    metrics_.push_back(std::move(*metrics));
+    requests_.push_back(seen);
+  } else {
     std::lock_guard<std::mutex> lock(mutex_);
     int64_t skip = reply.rejected;
     for (const otlp::ResourceLogs& rl : logs->resource_logs) {
@@ -173,7 +200,7 @@ void TestReceiver::Handle(HttpServer::Request& request, HttpServer::Response& re
     answer.partial_success = otlp::ExportResponse::PartialSuccess{reply.rejected, reply.message};
   }
   HttpServer::Send(response, 200, otlp::ContentType(*encoding),
-                   otlp::EncodeResponse(otlp::Signal::kLogs, answer, *encoding));
+                   otlp::EncodeResponse(signal, answer, *encoding));
 }
 
 }  // namespace nightjar::agent::testing

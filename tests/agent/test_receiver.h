@@ -1,7 +1,7 @@
-// A test OTLP/HTTP logs receiver: a real HTTP server on loopback (sdk/runtime/http_server.h)
-// that decodes each request with otlp::DecodeLogs and keeps the records it accepts, and that can
-// be told how to answer: 200, partial_success, 503 or 429 with Retry-After, 400, slowly, or not
-// at all (stopped, then started again on the same port).
+// A test OTLP/HTTP receiver: a real HTTP server on loopback (sdk/runtime/http_server.h) that
+// decodes each request (/v1/logs with otlp::DecodeLogs, /v1/metrics with otlp::DecodeMetrics)
+// and keeps what it accepts, and that can be told how to answer: 200, partial_success, 503 or 429
+// with Retry-After, 400, slowly, or not at all (stopped, then started again on the same port).
 //
 // The correctness matrix talks to it through the LogSink interface, which is all the matrix
 // needs to check delivery; a sink backed by the real collector (querying what it stored) can
@@ -67,8 +67,9 @@ class TestReceiver final : public LogSink {
 
   // One request as seen by the receiver.
   struct Request {
+    std::string path;  // "/v1/logs" or "/v1/metrics"
     int status = 0;
-    size_t records = 0;
+    size_t records = 0;  // log records or metric data points
     std::string content_type;
     std::string content_encoding;
     size_t wire_bytes = 0;
@@ -94,6 +95,10 @@ class TestReceiver final : public LogSink {
   std::vector<ReceivedRecord> Records() const override;
   size_t record_count() const override;
   std::vector<Request> Requests() const;
+  // Returns every metrics request accepted so far (partially rejected points included).
+  std::vector<otlp::MetricsData> Metrics() const;
+  // Returns how many metric data points were accepted so far (rejected ones excluded).
+  size_t point_count() const;
 
   // Waits until at least `n` records were accepted; false on timeout.
   bool WaitForRecords(size_t n, std::chrono::milliseconds timeout) const;
@@ -110,6 +115,8 @@ class TestReceiver final : public LogSink {
   std::deque<Reply> script_;
   Reply default_reply_;
   std::vector<ReceivedRecord> records_;
+  std::vector<otlp::MetricsData> metrics_;
+  size_t points_ = 0;
   std::vector<Request> requests_;
 };
 
