@@ -77,6 +77,66 @@ Status Collector::StartAlerting() {
   return alerts_->Start();
 }
 
+// The engine observes commits and anomalies from the start, and reports to the lifecycle.
+void Collector::StartRules() {
+  rules::RulesEngineOptions options;
+  options.config = config_.rules;
+  options.store = store_.get();
+  options.registry = &metrics_.registry();
+  options.sink = alerts_.get();
+  rules_ = std::make_shared<rules::RulesEngine>(std::move(options));
+  rules::LoadReport report = rules_->Load();
+  if (!report.ok()) {
+    log::Error("collector", "some rule files were refused (see GET /api/v1/rules)",
+               {{"errors", report.Errors()}});
+  }
+  rules_->Start();
+  if (!config_.rules.dir.empty()) {
+    rules_watcher_ =
+        std::make_unique<rules::RulesDirWatcher>(config_.rules.dir, [this] { ReloadRules(); });
+    rules_watcher_->Start();
+  }
+}
+
+rules::LoadReport Collector::ReloadRules() {
+  rules::LoadReport report = rules_->Reload();
+  if (report.ok()) {
+    log::Notice("collector", "rules reloaded", {{"dir", config_.rules.dir}});
+  } else {
+    log::Error("collector", "rule files refused on reload; their previous versions keep running",
+               {{"errors", report.Errors()}});
+  }
+  return report;
+}
+
+void Collector::RegisterRulesRoutes(HttpServer& server) {
+  auto authorized = [this](HttpServer::Request& req, HttpServer::Response& res) {
+    if (api_auth_.Check(req.get("Authorization", ""))) return true;
+    metrics_.unauthorized.With({"api"}).Inc();
+    HttpServer::Send(
+        res, 401, "application/json",
+        R"({"error":"a valid API bearer token is required","code":"unauthenticated"})");
+    return false;
+  };
+  server.Route("GET", "/api/v1/rules",
+               [this, authorized](HttpServer::Request& req, HttpServer::Response& res) {
+                 if (!authorized(req, res)) return metrics_.RecordHttp("api_rules", 401, 0);
+                 HttpServer::Send(res, 200, "application/json",
+                                  rules::RulesSnapshotJson(rules_->Snapshot()));
+                 metrics_.RecordHttp("api_rules", 200, 0);
+               });
+  // 200 when every file loaded, 422 when some were refused (the snapshot names them and says
+  // their previous versions run).
+  server.Route("POST", "/api/v1/rules/reload",
+               [this, authorized](HttpServer::Request& req, HttpServer::Response& res) {
+                 if (!authorized(req, res)) return metrics_.RecordHttp("api_rules_reload", 401, 0);
+                 int status = ReloadRules().ok() ? 200 : 422;
+                 HttpServer::Send(res, status, "application/json",
+                                  rules::RulesSnapshotJson(rules_->Snapshot()));
+                 metrics_.RecordHttp("api_rules_reload", status, 0);
+               });
+}
+
 Status Collector::Start() {
   StoreOptions store;
   store.path = config_.DatabasePath();
@@ -88,6 +148,7 @@ Status Collector::Start() {
   store_ = std::move(opened).value();
   StartPlugins();
   NJ_RETURN_IF_ERROR(StartAlerting());
+  StartRules();
 
   PipelineOptions pipeline;
   pipeline.queue_max_bytes = config_.pipeline.queue_max_bytes;
@@ -107,10 +168,12 @@ Status Collector::Start() {
     detection.queue_max_bytes = config_.pipeline.detection_queue_max_bytes;
     detection_ = std::make_shared<DetectionRunner>(plugin_host_, store_->options(), pipeline_.get(),
                                                    detection, &metrics_);
+    detection_->AddAnomalyObserver(rules_);
     for (const auto& observer : anomaly_observers_) detection_->AddAnomalyObserver(observer);
     NJ_RETURN_IF_ERROR(detection_->Start());
     pipeline_->AddCommitObserver(detection_);
   }
+  pipeline_->AddCommitObserver(rules_);
   for (const auto& observer : observers_) pipeline_->AddCommitObserver(observer);
   pipeline_->Start();
 
@@ -160,6 +223,7 @@ Status Collector::Start() {
     metrics_.RecordHttp(handler, status, seconds);
   };
   alerting::RegisterAlertRoutes(*api_server, *alerts_, hooks);
+  RegisterRulesRoutes(*api_server);
   NJ_RETURN_IF_ERROR(otlp_server_->Start());
   if (api_server_) NJ_RETURN_IF_ERROR(api_server_->Start());
   return Status::Ok();
@@ -180,8 +244,13 @@ void Collector::Stop() {
     detection_->Stop();
   }
   if (pipeline_) pipeline_->Stop();
-  // After everything that evaluates rules; it writes deferred changes and finishes the
-  // delivery in progress.
+  // The rules after the last commits and anomalies were handed to them; then the lifecycle,
+  // which writes deferred changes and finishes the delivery in progress.
+  if (rules_watcher_) rules_watcher_->Stop();
+  if (rules_) {
+    rules_->WaitIdle(std::chrono::seconds(10));
+    rules_->Stop();
+  }
   if (alerts_) alerts_->Stop();
   api_server_.reset();
   otlp_server_.reset();
@@ -189,6 +258,8 @@ void Collector::Stop() {
   receiver_.reset();
   pipeline_.reset();
   detection_.reset();
+  rules_watcher_.reset();
+  rules_.reset();
   alerts_.reset();
   store_.reset();
   // Last: the enricher and the detection runner held it; its instances are destroyed here

@@ -16,7 +16,12 @@
 // thread of their own (DetectionRunner, a CommitObserver), which stores anomalies and then
 // tells the AnomalyObservers. Nothing of either is installed when no such instance runs.
 //
-// Hooks for the rules engine and alerting (all before Start()):
+// Rules and alerting (the `rules:` and `alerting:` sections): the Lua rules engine sees committed
+// log batches and stored anomalies and runs periodic rules; what its rules find goes to the
+// alert lifecycle (alerts.db), which notifies through notifier plugin instances. Rules reload on
+// SIGHUP (main.cpp), POST /api/v1/rules/reload and a change in the rules directory.
+//
+// Hooks for more observers (all before Start()):
 //   AddCommitObserver   OnLogsCommitted(batch, ids) for every committed log batch (on_log),
 //                       OnPointsCommitted(points) for committed points (writer thread)
 //   AddAnomalyObserver  OnAnomaly(anomaly) for every stored anomaly (on_anomaly; detection
@@ -40,6 +45,8 @@
 #include "pipeline/pipeline.h"
 #include "plugin_host/plugin_host.h"
 #include "receiver/otlp_http_receiver.h"
+#include "rules/rules_dir_watcher.h"
+#include "rules/rules_engine.h"
 #include "runtime/http_server.h"
 #include "self_metrics.h"
 #include "store/store.h"
@@ -90,10 +97,20 @@ class Collector {
   // AlertSink, and what /api/v1/alerts and /api/v1/silences serve.
   alerting::AlertManager* alerts() { return alerts_.get(); }
 
+  // Returns the Lua rules engine (null before Start() and after Stop()).
+  rules::RulesEngine* rules() { return rules_.get(); }
+
+  // Reloads the rule files (SIGHUP, POST /api/v1/rules/reload, a change in the rules
+  // directory): a file with an error is refused with its message, logged, and its previous
+  // version keeps running.
+  rules::LoadReport ReloadRules();
+
  private:
   void RegisterOps(HttpServer& server);
   void StartPlugins();
   Status StartAlerting();
+  void StartRules();
+  void RegisterRulesRoutes(HttpServer& server);
 
   CollectorConfig config_;
   SelfMetrics metrics_;
@@ -103,6 +120,8 @@ class Collector {
   std::shared_ptr<plugins::PluginHost> plugin_host_;
   std::shared_ptr<DetectionRunner> detection_;
   std::unique_ptr<alerting::AlertManager> alerts_;
+  std::shared_ptr<rules::RulesEngine> rules_;
+  std::unique_ptr<rules::RulesDirWatcher> rules_watcher_;
   BearerAuth ingest_auth_;
   BearerAuth api_auth_;
   std::unique_ptr<Store> store_;

@@ -17,6 +17,7 @@
 #include "config/collector_config.h"
 #include "config/config_locator.h"
 #include "config/plugin_check.h"
+#include "rules/rule_tester.h"
 #include "runtime/sd_notify.h"
 #include "runtime/signals.h"
 
@@ -27,6 +28,7 @@ using nightjar::collector::CollectorConfig;
 constexpr const char* kComponent = "collector";
 
 constexpr const char* kUsage = R"(Usage: nightjar-collector [options]
+       nightjar-collector test-rules TEST_FILE...
 
 Receives OpenTelemetry logs and metrics over OTLP/HTTP, stores them in SQLite, and answers
 queries over a REST API.
@@ -34,7 +36,8 @@ queries over a REST API.
 Options:
   --config FILE            read the YAML configuration FILE (default: embedded defaults)
   --check-config           validate the configuration, load the configured plugins and
-                           start their instances (options checked), then exit (0 = valid)
+                           start their instances (options checked) and load the rule
+                           files, then exit (0 = valid)
   --data-dir DIR           store data under DIR (overrides data_dir)
   --listen-address H:P     OTLP/HTTP listen address (overrides receiver.listen; port 0 = any)
   --api-address H:P        query API listen address (overrides api.listen)
@@ -46,8 +49,10 @@ Options:
 Embedded defaults: OTLP/HTTP on 127.0.0.1:4318, API on 127.0.0.1:4380, data in
 $STATE_DIRECTORY, else /var/lib/nightjar if writable, else ./nightjar-data; plugins from
 the installed plugin directory (below) when it exists.
-Signals: SIGTERM/SIGINT stop cleanly (everything acknowledged is committed); SIGHUP is
-logged (reload is not supported yet).
+test-rules runs rule test files (see docs/rules.md) and exits 0 when every expectation
+holds, 1 with a diff when one does not, 2 when a file cannot be read.
+Signals: SIGTERM/SIGINT stop cleanly (everything acknowledged is committed); SIGHUP reloads
+the rule files (other settings are read at start).
 )";
 
 struct Flags {
@@ -160,6 +165,17 @@ int CheckConfig(const Flags& flags, const CollectorConfig& config) {
     std::fprintf(stderr, "nightjar-collector: configuration %s is invalid\n", name);
     return 2;
   }
+  // The rule files, loaded as a start would (nothing is evaluated).
+  nightjar::collector::rules::RulesEngineOptions rules;
+  rules.config = config.rules;
+  nightjar::collector::rules::RulesEngine engine(rules);
+  nightjar::collector::rules::LoadReport report = engine.Load();
+  if (!report.ok()) {
+    std::fprintf(stderr,
+                 "nightjar-collector: %s\nnightjar-collector: configuration %s is invalid\n",
+                 report.Errors().c_str(), name);
+    return 2;
+  }
   std::printf(
       "nightjar-collector: configuration %s is valid (plugins: %zu loaded, %zu instance(s) "
       "ready)\n",
@@ -178,15 +194,21 @@ bool WritePortsFile(const std::string& path, uint16_t otlp, uint16_t api) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-// Handles SIGHUP. Reload is planned: it will build the new configuration's parts and swap
-// them in, keeping the old ones when the new configuration is invalid.
-void HandleReload() {
-  nightjar::log::Notice(kComponent, "SIGHUP received; configuration reload is not supported yet");
+// Handles SIGHUP: reloads the rule files (a refused file keeps its previous version). The rest
+// of the configuration is read at start only; changing it needs a restart.
+void HandleReload(nightjar::collector::Collector& collector) {
+  nightjar::log::Notice(kComponent,
+                        "SIGHUP received: reloading the rules (other settings need a restart)");
+  collector.ReloadRules();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `nightjar-collector test-rules FILE...`: runs rule test files, as promtool test rules does.
+  if (argc >= 2 && std::string_view(argv[1]) == "test-rules") {
+    return nightjar::collector::rules::TestRulesMain({argv + 2, argv + argc}, std::cout);
+  }
   // Before any thread exists, so that every thread inherits the blocked mask.
   nightjar::BlockTerminationSignals();
   Flags flags = ParseFlags(argc, argv);
@@ -239,7 +261,7 @@ int main(int argc, char** argv) {
       continue;
     }
     if (*sig == SIGHUP) {
-      HandleReload();
+      HandleReload(collector);
       continue;
     }
     nightjar::log::Notice(kComponent, "stopping", {{"signal", strsignal(*sig)}});

@@ -10,7 +10,7 @@ constexpr std::string_view kDocument = R"json({
   "info": {
     "title": "Nightjar collector query API",
     "version": "1",
-    "description": "Search stored logs, query stored metrics, list the anomalies detectors found and the plugins, manage alerts and silences. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
+    "description": "Search stored logs, query stored metrics, list the anomalies detectors found and the plugins, manage alerts and silences, list and reload the Lua rules. Times are RFC 3339, unix nanoseconds, \"now\", \"now-<duration>\" or \"now+<duration>\"; durations like 30s, 5m, 1h. 64-bit ids and nanosecond times are JSON strings. Errors are {\"error\": message, \"code\": name} with status 400 (bad parameter, named in the message), 401 (token), 404, 503 (query timeout)."
   },
   "servers": [{"url": "http://127.0.0.1:4380"}],
   "components": {
@@ -261,6 +261,18 @@ constexpr std::string_view kDocument = R"json({
     "/api/v1/silences/{id}": {
       "get": {"summary": "One silence.", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "404": {"description": "Unknown id."}}},
       "delete": {"summary": "Expire the silence now, or delete it with purge=true.", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "purge", "in": "query", "schema": {"type": "boolean"}}], "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "404": {"description": "Unknown id."}}}
+    },
+    "/api/v1/rules": {
+      "get": {
+        "summary": "Every loaded rule (file, line, trigger, for, window, labels, state, last evaluation and its duration, last error, counts) and every rule file of the last load, with the error of a refused one.",
+        "responses": {"200": {"description": "Rules and rule files.", "content": {"application/json": {"schema": {"type": "object", "properties": {"rules": {"type": "array", "items": {"type": "object"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"file": {"type": "string"}, "loaded": {"type": "boolean"}, "kept_previous": {"type": "boolean"}, "error": {"type": "string", "nullable": true}}}}, "dir": {"type": "string"}, "last_load": {"type": "string"}, "dropped_records": {"type": "integer"}}}}}}}
+      }
+    },
+    "/api/v1/rules/reload": {
+      "post": {
+        "summary": "Reload the rule files now (as SIGHUP and a change in the rules directory do). A file with an error is refused and its previous version keeps running.",
+        "responses": {"200": {"description": "Every file loaded; the body is GET /api/v1/rules."}, "422": {"description": "Some files were refused; the body is GET /api/v1/rules, naming them."}}
+      }
     },
     "/api/v1/openapi.json": {
       "get": {"summary": "This document.", "security": [], "responses": {"200": {"description": "OpenAPI 3 document."}}}

@@ -95,7 +95,7 @@ int ReadInt(ConfigNode& node, std::string_view key, int def, int min, int max) {
 Result<CollectorConfig> ParseConfig(ConfigNode root) {
   CollectorConfig c = DefaultConfig();
   root.AllowKeys({"log_level", "data_dir", "receiver", "api", "auth", "pipeline", "store",
-                  "retention", "plugins", "alerting"});
+                  "retention", "plugins", "alerting", "rules"});
   c.log_level = root.Enum("log_level", c.log_level,
                           {"debug", "info", "notice", "warning", "error", "critical"});
   c.data_dir = root.String("data_dir", c.data_dir);
@@ -169,6 +169,7 @@ Result<CollectorConfig> ParseConfig(ConfigNode root) {
   c.plugins = plugins::ReadPluginHostConfig(plugins);
   if (!plugins.Has("directory")) c.plugins.directory = default_directory;
   c.alerting = alerting::ReadAlertingConfig(root.Child("alerting"));
+  c.rules = rules::ParseRulesConfig(root.Child("rules"));
   NJ_RETURN_IF_ERROR(root.status());
   return c;
 }

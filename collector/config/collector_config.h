@@ -15,6 +15,7 @@
 #include "alerting/alerting_config.h"
 #include "base/status.h"
 #include "plugin_host/plugin_host_config.h"
+#include "rules/rules_config.h"
 #include "runtime/config.h"
 #include "runtime/units.h"
 
@@ -84,6 +85,10 @@ struct CollectorConfig {
   // The `alerting:` section (alerting/alerting_config.h): routes to notifier instances, repeat
   // interval, flapping, where alert state lives.
   alerting::AlertingConfig alerting;
+
+  // The `rules:` section (rules/rules_config.h): the Lua rules directory and the limits rules
+  // run under.
+  rules::RulesConfig rules;
 
   // Returns the database file: store.path, or <data_dir>/nightjar.db.
   std::string DatabasePath() const;

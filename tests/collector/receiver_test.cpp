@@ -431,6 +431,9 @@ TEST(OpenApi, DocumentsEveryRoute) {
   EXPECT_STREQ(d["openapi"].GetString(), "3.0.3");
   std::vector<std::pair<std::string, std::string>> routes = QueryApi::Routes();
   for (const auto& route : alerting::AlertRoutes()) routes.push_back(route);
+  // Collector::RegisterRulesRoutes.
+  routes.emplace_back("GET", "/api/v1/rules");
+  routes.emplace_back("POST", "/api/v1/rules/reload");
   std::set<std::string> paths;
   for (const auto& [method, path] : routes) {
     paths.insert(path);
