@@ -646,6 +646,97 @@ class AlertsApi {
     return SilenceReply(*stored, now, update ? 200 : 201);
   }
 
+  // GET /api/v1/notifications: the most recent deliveries, newest first.
+  Reply Notifications(const Params& params) {
+    NJ_RETURN_REPLY(AllowOnly(params, {"limit", "receiver", "state"}));
+    int limit = 100;
+    for (const auto& [key, value] : params) {
+      if (key != "limit") continue;
+      char* end = nullptr;
+      long parsed = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || parsed < 1 || parsed > 1000) {
+        return ErrorReply(InvalidArgument("limit: expected 1..1000, got \"" + value + "\""));
+      }
+      limit = static_cast<int>(parsed);
+    }
+    std::vector<std::string> receivers = ListParam(params, "receiver");
+    std::vector<NotificationRecord::State> states;
+    for (const std::string& name : ListParam(params, "state")) {
+      NotificationRecord::State state;
+      if (!ParseNotificationState(name, &state)) {
+        return ErrorReply(InvalidArgument(
+            "state: expected pending, delivered, failed or superseded, got \"" + name + "\""));
+      }
+      states.push_back(state);
+    }
+    // Filters apply to the most recent records; ask for more so that a filter still fills a page.
+    auto records =
+        manager_->Notifications(receivers.empty() && states.empty() ? limit : 10 * limit);
+    if (!records.ok()) return ErrorReply(records.status());
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("notifications");
+    w.StartArray();
+    int written = 0;
+    for (const NotificationRecord& r : *records) {
+      if (written == limit) break;
+      if (!receivers.empty() &&
+          std::find(receivers.begin(), receivers.end(), r.receiver) == receivers.end()) {
+        continue;
+      }
+      if (!states.empty() && std::find(states.begin(), states.end(), r.state) == states.end()) {
+        continue;
+      }
+      WriteNotification(w, r);
+      ++written;
+    }
+    w.EndArray();
+    w.EndObject();
+    return Reply{200, Done(buffer)};
+  }
+
+  static void WriteNotification(Writer& w, const NotificationRecord& r) {
+    auto time = [&](const char* key, int64_t t) {
+      w.Key(key);
+      if (t == 0) {
+        w.Null();
+      } else {
+        std::string text = FormatTime(t);
+        w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+      }
+    };
+    w.StartObject();
+    w.Key("id");
+    w.String(r.id.c_str());
+    w.Key("receiver");
+    w.String(r.receiver.c_str());
+    w.Key("group_key");
+    w.String(r.group_key.c_str());
+    w.Key("status");
+    w.String(r.status.c_str());
+    w.Key("state");
+    std::string_view state = NotificationStateName(r.state);
+    w.String(state.data(), static_cast<rapidjson::SizeType>(state.size()));
+    w.Key("attempts");
+    w.Uint(r.attempts);
+    w.Key("fingerprints");
+    w.StartArray();
+    for (const std::string& f : r.fingerprints) w.String(f.c_str());
+    w.EndArray();
+    time("created_at", r.created_at);
+    time("next_attempt_at", r.state == NotificationRecord::State::kPending ? r.next_attempt_at : 0);
+    time("delivered_at", r.delivered_at);
+    time("updated_at", r.updated_at);
+    w.Key("last_error");
+    if (r.last_error.empty()) {
+      w.Null();
+    } else {
+      w.String(r.last_error.c_str());
+    }
+    w.EndObject();
+  }
+
   static Reply NotHere(const std::string& method, const std::vector<std::string>& segments) {
     std::string path;
     for (const std::string& s : segments) path += "/" + s;
@@ -668,7 +759,8 @@ std::vector<std::pair<std::string, std::string>> AlertRoutes() {
           {"GET", "/api/v1/silences"},
           {"POST", "/api/v1/silences"},
           {"GET", "/api/v1/silences/{id}"},
-          {"DELETE", "/api/v1/silences/{id}"}};
+          {"DELETE", "/api/v1/silences/{id}"},
+          {"GET", "/api/v1/notifications"}};
 }
 
 void RegisterAlertRoutes(HttpServer& server, AlertManager& manager, AlertsApiHooks hooks) {
@@ -691,6 +783,12 @@ void RegisterAlertRoutes(HttpServer& server, AlertManager& manager, AlertsApiHoo
   for (const char* method : {"GET", "POST", "DELETE"}) {
     server.Route(method, "/api/v1/alerts/*", alerts);
   }
+  server.Route(
+      "GET", "/api/v1/notifications", [api](HttpServer::Request& req, HttpServer::Response& res) {
+        api->Serve("api_notifications", req, res,
+                   [&](const std::string&, const std::vector<std::string>&, const Params& params,
+                       const std::string&) { return api->Notifications(params); });
+      });
   server.Route("GET", "/api/v1/silences", silences);
   server.Route("POST", "/api/v1/silences", silences);
   for (const char* method : {"GET", "DELETE"}) {

@@ -262,6 +262,25 @@ constexpr std::string_view kDocument = R"json({
       "get": {"summary": "One silence.", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "404": {"description": "Unknown id."}}},
       "delete": {"summary": "Expire the silence now, or delete it with purge=true.", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "purge", "in": "query", "schema": {"type": "boolean"}}], "responses": {"200": {"description": "The silence.", "content": {"application/json": {"schema": {"type": "object", "properties": {"silence": {"$ref": "#/components/schemas/Silence"}}}}}}, "404": {"description": "Unknown id."}}}
     },
+    "/api/v1/notifications": {
+      "get": {
+        "summary": "Recent notifications to receivers, newest first: status (firing/resolved), delivery state, attempts, last error.",
+        "parameters": [
+          {"$ref": "#/components/parameters/limit"},
+          {"name": "receiver", "in": "query", "schema": {"type": "string"}, "description": "Only this notifier instance; repeatable."},
+          {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["pending", "delivered", "failed", "superseded"]}, "description": "Repeatable."}
+        ],
+        "responses": {"200": {"description": "Notifications.", "content": {"application/json": {"schema": {"type": "object", "properties": {"notifications": {"type": "array", "items": {"type": "object", "properties": {
+          "id": {"type": "string"}, "receiver": {"type": "string"}, "group_key": {"type": "string"},
+          "status": {"type": "string", "enum": ["firing", "resolved"]},
+          "state": {"type": "string", "enum": ["pending", "delivered", "failed", "superseded"]},
+          "attempts": {"type": "integer"}, "fingerprints": {"type": "array", "items": {"type": "string"}},
+          "created_at": {"type": "string"}, "next_attempt_at": {"type": "string", "nullable": true},
+          "delivered_at": {"type": "string", "nullable": true}, "updated_at": {"type": "string"},
+          "last_error": {"type": "string", "nullable": true}}}}}}}}},
+          "400": {"description": "Bad parameter.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+      }
+    },
     "/api/v1/rules": {
       "get": {
         "summary": "Every loaded rule (file, line, trigger, for, window, labels, state, last evaluation and its duration, last error, counts) and every rule file of the last load, with the error of a refused one.",

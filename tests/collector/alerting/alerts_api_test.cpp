@@ -264,3 +264,51 @@ TEST_F(AlertsApiTest, CreatesListsExpiresAndDeletesSilences) {
 
 }  // namespace
 }  // namespace nightjar::collector::alerting
+
+namespace nightjar::collector::alerting {
+namespace {
+
+// GET /api/v1/notifications: what the routes queued, with state and attempts, filterable.
+TEST(NotificationsApi, ListsQueuedNotificationsAndFiltersThem) {
+  testing::Fixture f;
+  AlertingConfig config;
+  Route route;
+  route.receivers = {"oncall"};
+  config.routes.push_back(route);
+  // No plugin host: notifications stay queued (pending), which is what is listed.
+  f.Open(config);
+  f.manager->SetRules({testing::Rule("disk")});
+  f.Eval("disk", {testing::Sample({{"host", "db-1"}})});
+  HttpServer server{HttpServerOptions{}};
+  RegisterAlertRoutes(server, *f.manager, {});
+  ASSERT_TRUE(server.Start().ok());
+
+  HttpResult all = collector::testing::Get(server.port(), "/api/v1/notifications");
+  ASSERT_EQ(all.status, 200) << all.body;
+  rapidjson::Document d;
+  d.Parse(all.body.c_str());
+  ASSERT_EQ(d["notifications"].Size(), 1u) << all.body;
+  const rapidjson::Value& n = d["notifications"][0];
+  EXPECT_STREQ(n["receiver"].GetString(), "oncall");
+  EXPECT_STREQ(n["status"].GetString(), "firing");
+  EXPECT_STREQ(n["state"].GetString(), "pending");
+  EXPECT_EQ(n["attempts"].GetUint(), 0u);
+  EXPECT_EQ(n["fingerprints"].Size(), 1u);
+
+  HttpResult none = collector::testing::Get(server.port(), "/api/v1/notifications?state=delivered");
+  d.Parse(none.body.c_str());
+  EXPECT_EQ(d["notifications"].Size(), 0u) << none.body;
+  none = collector::testing::Get(server.port(), "/api/v1/notifications?receiver=other");
+  d.Parse(none.body.c_str());
+  EXPECT_EQ(d["notifications"].Size(), 0u) << none.body;
+
+  HttpResult bad = collector::testing::Get(server.port(), "/api/v1/notifications?state=lost");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("state: expected"), std::string::npos) << bad.body;
+  bad = collector::testing::Get(server.port(), "/api/v1/notifications?limit=0");
+  EXPECT_EQ(bad.status, 400);
+  server.Stop();
+}
+
+}  // namespace
+}  // namespace nightjar::collector::alerting
