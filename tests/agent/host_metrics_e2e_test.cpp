@@ -23,6 +23,7 @@
 #include "host_metrics_testing.h"
 #include "log_writer.h"
 #include "pipeline/batch_builder.h"
+#include "queue_schema_v1.h"
 #include "runtime/sqlite.h"
 #include "sequence_check.h"
 #include "temp_dir.h"
@@ -224,32 +225,6 @@ TEST_F(HostMetricsEndToEnd, LogsAndMetricsWaitTogetherThroughAnOutage) {
   EXPECT_EQ(agent_->Terminate(), 0);
 }
 
-// The schema of version 1 (before batches had a signal), as an older agent left it.
-constexpr char kSchemaVersion1[] = R"sql(
-PRAGMA page_size = 65536;
-PRAGMA journal_mode = WAL;
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE batches(
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  created_unix_ns INTEGER NOT NULL,
-  records INTEGER NOT NULL,
-  bytes INTEGER NOT NULL,
-  content_encoding TEXT NOT NULL,
-  body BLOB NOT NULL);
-CREATE TABLE checkpoints(
-  device INTEGER NOT NULL,
-  inode INTEGER NOT NULL,
-  input TEXT NOT NULL,
-  path TEXT NOT NULL,
-  fingerprint BLOB NOT NULL,
-  offset INTEGER NOT NULL,
-  flags INTEGER NOT NULL,
-  updated_unix_ns INTEGER NOT NULL,
-  PRIMARY KEY(device, inode)) WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES('schema_version', '1');
-INSERT INTO meta(key, value) VALUES('initialized', '1');
-)sql";
-
 TEST_F(HostMetricsEndToEnd, LogsQueuedByAnOlderAgentAreShippedAfterTheUpgrade) {
   // The state an agent of schema version 1 left when stopped during an outage: 300 records in
   // three batches.
@@ -257,7 +232,7 @@ TEST_F(HostMetricsEndToEnd, LogsQueuedByAnOlderAgentAreShippedAfterTheUpgrade) {
   {
     auto db = sqlite::Database::Open(dir_ / "state/queue.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->Exec(kSchemaVersion1).ok());
+    ASSERT_TRUE(db->Exec(kQueueSchemaVersion1).ok());
     auto insert = db->Prepare(
         "INSERT INTO batches(created_unix_ns, records, bytes, content_encoding, body) "
         "VALUES(1, 100, ?, 'identity', ?)");

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "queue_schema_v1.h"
 #include "temp_dir.h"
 
 namespace nightjar::agent {
@@ -225,31 +226,8 @@ TEST_F(QueueTest, ABatchOfAnUnknownSignalIsFlaggedNotSent) {
   EXPECT_EQ((*front)->defect, "unknown signal \"profiles\"");
 }
 
-// The schema of version 1, before batches had a signal: what an agent of that version left on
-// disk.
-constexpr char kSchemaVersion1[] = R"sql(
-PRAGMA page_size = 65536;
-PRAGMA journal_mode = WAL;
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE batches(
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  created_unix_ns INTEGER NOT NULL,
-  records INTEGER NOT NULL,
-  bytes INTEGER NOT NULL,
-  content_encoding TEXT NOT NULL,
-  body BLOB NOT NULL);
-CREATE TABLE checkpoints(
-  device INTEGER NOT NULL,
-  inode INTEGER NOT NULL,
-  input TEXT NOT NULL,
-  path TEXT NOT NULL,
-  fingerprint BLOB NOT NULL,
-  offset INTEGER NOT NULL,
-  flags INTEGER NOT NULL,
-  updated_unix_ns INTEGER NOT NULL,
-  PRIMARY KEY(device, inode)) WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES('schema_version', '1');
-INSERT INTO meta(key, value) VALUES('initialized', '1');
+// What an agent of schema version 1 left on disk: its schema, two batches and a checkpoint.
+const std::string kSchemaVersion1 = std::string(testing::kQueueSchemaVersion1) + R"sql(
 INSERT INTO batches(created_unix_ns, records, bytes, content_encoding, body)
   VALUES(1000, 2, 9, 'identity', CAST('old logs1' AS BLOB));
 INSERT INTO batches(created_unix_ns, records, bytes, content_encoding, body)
