@@ -388,7 +388,10 @@ agent_pid=$main_pid
 [[ $(stat -c %U /proc/"$agent_pid") == nightjar && $(stat -c %U /proc/"$collector_pid") == nightjar ]] ||
   fail "the services do not run as nightjar"
 curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null || fail "collector /healthz"
-curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^nightjar_agent_build_info' ||
+# Read the whole page before searching it: `grep -q` would stop reading at the first match and
+# fail curl's write (and the pipeline) on a page longer than a pipe buffer.
+agent_metrics=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics") || fail "agent /metrics"
+grep -q '^nightjar_agent_build_info' <<<"$agent_metrics" ||
   fail "agent /metrics"
 wait_for 15 "WATCHDOG=1 from both" \
   bash -c "grep -qx WATCHDOG=1 '$work/nightjar-agent.notify' && grep -qx WATCHDOG=1 '$work/nightjar-collector.notify'"
