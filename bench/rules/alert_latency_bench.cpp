@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
                        "      options: {url: \"http://127.0.0.1:" +
                        std::to_string(hook.port()) + "/hook\"}\nrules: {dir: \"" +
                        (dir / "rules").string() +
-                       "\"}\nalerting:\n  routes:\n    - receivers: [hook]\n";
+                       "\"}\nalerting:\n  group_wait: 0s\n  group_interval: 1s\n  routes:\n    - "
+                       "receivers: [hook]\n";
   if (!collector.Start(config)) {
     std::fprintf(stderr, "collector did not start: %s\n", collector.error().c_str());
     return 1;

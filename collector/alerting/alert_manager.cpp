@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "alerting/inhibition.h"
 #include "alerting/labels.h"
 #include "alerting/lifecycle.h"
 #include "alerting/notification_builder.h"
@@ -45,9 +46,10 @@ Result<std::unique_ptr<AlertManager>> AlertManager::Open(AlertManagerOptions opt
   if (!store.ok()) return store.status().WithContext("opening the alerts database");
   NJ_ASSIGN_OR_RETURN(std::vector<Alert> alerts, (*store)->LoadAlerts());
   NJ_ASSIGN_OR_RETURN(std::vector<Silence> silences, (*store)->LoadSilences());
+  NJ_ASSIGN_OR_RETURN(std::vector<NotificationGroup> groups, (*store)->LoadGroups());
   std::unique_ptr<AlertManager> manager(
       new AlertManager(std::move(options), std::move(store).value()));
-  manager->Load(std::move(alerts), std::move(silences));
+  manager->Load(std::move(alerts), std::move(silences), std::move(groups));
   return manager;
 }
 
@@ -64,8 +66,13 @@ AlertManager::AlertManager(AlertManagerOptions options, std::unique_ptr<AlertSto
 
 AlertManager::~AlertManager() { Stop(); }
 
-void AlertManager::Load(std::vector<Alert> alerts, std::vector<Silence> silences) {
+void AlertManager::Load(std::vector<Alert> alerts, std::vector<Silence> silences,
+                        std::vector<NotificationGroup> groups) {
   std::lock_guard<std::mutex> lock(mutex_);
+  for (NotificationGroup& g : groups) {
+    std::string id = GroupId(g.receiver, g.group_key);
+    groups_.emplace(std::move(id), std::move(g));
+  }
   for (Alert& a : alerts) {
     rule_alerts_[a.rule].insert(a.fingerprint);
     alerts_.emplace(a.fingerprint, std::move(a));
@@ -136,6 +143,7 @@ void AlertManager::SetRules(const std::vector<RuleSpec>& rules) {
     if (!Settle(a, t, now, "", false, &ch)) forget.push_back(fp);
   }
   for (const std::string& fp : forget) Forget(fp, &ch);
+  if (ch.recount) FlushGroups(now, &ch);
   Commit(&ch);
 }
 
@@ -202,12 +210,13 @@ void AlertManager::Apply(const RuleEvaluation& evaluation) {
     }
   }
   for (const std::string& fp : forget) Forget(fp, &ch);
+  // Only a change of some alert's state can change a group; the passing of time is Tick's.
+  if (ch.recount) FlushGroups(now, &ch);
   Commit(&ch);
 }
 
 bool AlertManager::Settle(Alert& a, const std::vector<Transition>& transitions, int64_t now,
                           const std::string& actor, bool created, Changes* ch) {
-  bool resolved_now = false;
   for (const Transition& t : transitions) {
     AddHistory(a, t.event, t.from, t.to, actor, t.reason, now, ch);
     if (t.event != "state") continue;
@@ -215,18 +224,15 @@ bool AlertManager::Settle(Alert& a, const std::vector<Transition>& transitions, 
         .With({std::string(AlertStateName(t.from)), std::string(AlertStateName(t.to))})
         .Inc();
     ch->recount = true;
-    if (t.from == AlertState::kFiring) resolved_now = true;
   }
   if (!transitions.empty()) ch->recount = true;  // flapping counts too
-  size_t queued = ch->queue.size();
-  QueueNotifications(a, resolved_now, now, ch);
   if (!Active(a.state)) {
     // The episode is over: the next firing is announced afresh and needs a new ack.
     a.notified.clear();
     a.ack.reset();
   }
   if (a.state == AlertState::kInactive) return false;
-  if (created || !transitions.empty() || ch->queue.size() != queued) {
+  if (created || !transitions.empty()) {
     ch->set.alerts.push_back(a);
     dirty_.erase(a.fingerprint);
   } else {
@@ -235,30 +241,145 @@ bool AlertManager::Settle(Alert& a, const std::vector<Transition>& transitions, 
   return true;
 }
 
-void AlertManager::QueueNotifications(Alert& a, bool resolved_now, int64_t now, Changes* ch) {
-  bool resolving = resolved_now && a.state == AlertState::kResolved;
-  if ((a.state != AlertState::kFiring && !resolving) || IsSilenced(a, now)) return;
-  auto queue = [&](const RouteMatch& route) {
-    plugins::Notification n = BuildNotification({&a}, route, a.labels, config_.external_url, now);
+void AlertManager::FlushGroups(int64_t now, Changes* ch) {
+  std::map<std::string, std::vector<std::string>> inhibitions =
+      Inhibitions(config_.inhibit_rules, alerts_);
+  // The groups as the alerts make them now: the firing alerts neither silenced nor inhibited,
+  // by receiver and group key (each list sorted by fingerprint, as alerts_ is).
+  struct Current {
+    RouteMatch route;
+    Labels group_labels;
+    std::vector<Alert*> firing;
+  };
+  std::map<std::string, Current> current;
+  for (auto& [fp, a] : alerts_) {
+    if (a.state != AlertState::kFiring || inhibitions.count(fp) != 0 || IsSilenced(a, now)) {
+      continue;
+    }
+    for (RouteMatch& route : MatchRoutes(config_, a.labels)) {
+      Labels group_labels = GroupLabels(route, a.labels);
+      Current& c = current[GroupId(route.receiver, GroupKey(route, group_labels))];
+      if (c.firing.empty()) {
+        c.route = std::move(route);
+        c.group_labels = std::move(group_labels);
+      }
+      c.firing.push_back(&a);
+    }
+  }
+  std::set<std::string> ids;
+  for (const auto& [id, c] : current) ids.insert(id);
+  for (const auto& [id, g] : groups_) ids.insert(id);
+  for (const std::string& id : ids) {
+    auto cur = current.find(id);
+    auto git = groups_.find(id);
+    bool stored = git != groups_.end();
+    if (!stored) {
+      NotificationGroup g;
+      g.receiver = cur->second.route.receiver;
+      g.group_key = GroupKey(cur->second.route, cur->second.group_labels);
+      g.first_at = now;  // group_wait starts
+      git = groups_.emplace(id, std::move(g)).first;
+    }
+    NotificationGroup& g = git->second;
+    std::vector<Alert*> firing;
+    if (cur != current.end()) firing = cur->second.firing;
+    std::vector<std::string> firing_eps;
+    for (const Alert* a : firing) firing_eps.push_back(AlertEpisode(*a));
+    std::sort(firing_eps.begin(), firing_eps.end());
+    // Resolved since the last notification: episodes it carried firing whose alert stopped
+    // firing. One still firing but now muted or routed elsewhere is left out without a word.
+    // One that resolved under a silence is forgotten: its receivers hear nothing of it.
+    std::vector<Alert*> resolved;
+    std::vector<std::string> resolved_eps;
+    bool dropped = false;
+    for (auto ep = g.firing.begin(); ep != g.firing.end();) {
+      if (std::binary_search(firing_eps.begin(), firing_eps.end(), *ep)) {
+        ++ep;
+        continue;
+      }
+      auto it = alerts_.find(EpisodeFingerprint(*ep));
+      if (it != alerts_.end() && it->second.state != AlertState::kFiring &&
+          IsSilenced(it->second, now)) {
+        ep = g.firing.erase(ep);
+        dropped = true;
+        continue;
+      }
+      if (it != alerts_.end() && it->second.state != AlertState::kFiring) {
+        resolved.push_back(&it->second);
+        resolved_eps.push_back(*ep);
+      }
+      ++ep;
+    }
+    RouteMatch route;
+    Labels group_labels;
+    if (cur != current.end()) {
+      route = cur->second.route;
+      group_labels = cur->second.group_labels;
+    } else if (!resolved.empty()) {
+      route = RouteFor(config_, resolved.front()->labels, g.receiver);
+      group_labels = GroupLabels(route, resolved.front()->labels);
+    }
+    if (!route.send_resolved) {
+      resolved.clear();
+      resolved_eps.clear();
+    }
+    if (firing.empty() && resolved.empty()) {
+      // Nothing left that the receiver has to hear about: the group ends.
+      if (stored) ch->set.deleted_groups.push_back(g);
+      groups_.erase(git);
+      continue;
+    }
+    // As Alertmanager's dedup: a change is an alert firing that the last notification did not
+    // carry firing, or one resolved since; anything else is at most a repeat.
+    bool changed =
+        !std::includes(g.firing.begin(), g.firing.end(), firing_eps.begin(), firing_eps.end()) ||
+        !resolved.empty();
+    bool repeat = g.notified_at > 0 && !firing.empty() &&
+                  now - g.notified_at >= route.repeat_interval.count() &&
+                  std::any_of(firing.begin(), firing.end(), [](const Alert* a) { return !a->ack; });
+    bool due = false;
+    if (g.notified_at == 0) {
+      due = changed && now - g.first_at >= route.group_wait.count();
+    } else {
+      due = (changed && now - g.notified_at >= route.group_interval.count()) || repeat;
+    }
+    if (!due) {
+      if (!stored || dropped) ch->set.groups.push_back(g);
+      continue;
+    }
+    std::vector<const Alert*> members(firing.begin(), firing.end());
+    members.insert(members.end(), resolved.begin(), resolved.end());
+    std::string state_hash = GroupStateHash(firing_eps, resolved_eps);
+    plugins::Notification n = BuildNotification(members, route, group_labels, config_.external_url,
+                                                now, state_hash, config_.max_alerts);
+    n.group_key = g.group_key;
     NotificationRecord record = QueueRecord(std::move(n), route, now);
     ch->set.notifications.push_back(record);
     ch->queue.push_back(std::move(record));
-  };
-  if (a.state == AlertState::kFiring) {
-    for (const RouteMatch& route : MatchRoutes(config_, a.labels)) {
-      auto it = a.notified.find(route.receiver);
-      if (it != a.notified.end() && (a.ack || now - it->second < route.repeat_interval.count())) {
-        continue;  // announced, and acknowledged or not yet due for a repeat
-      }
-      queue(route);
-      a.notified[route.receiver] = now;
+    g.notified_at = now;
+    g.firing = std::move(firing_eps);
+    g.resolved = std::move(resolved_eps);
+    g.state_hash = std::move(state_hash);
+    for (Alert* a : firing) {
+      a->notified[g.receiver] = now;
+      ch->set.alerts.push_back(*a);
+      dirty_.erase(a->fingerprint);
     }
-  } else {
-    for (const auto& [receiver, at] : a.notified) {
-      RouteMatch route = RouteFor(config_, a.labels, receiver);
-      if (route.send_resolved) queue(route);
+    if (firing.empty()) {
+      // Everything resolved and said.
+      ch->set.deleted_groups.push_back(g);
+      groups_.erase(git);
+      continue;
     }
+    ch->set.groups.push_back(g);
   }
+}
+
+std::vector<NotificationGroup> AlertManager::Groups() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<NotificationGroup> out;
+  for (const auto& [id, g] : groups_) out.push_back(g);
+  return out;
 }
 
 void AlertManager::AddHistory(const Alert& a, std::string event, AlertState from, AlertState to,
@@ -338,6 +459,7 @@ void AlertManager::Tick() {
     if (!Settle(a, t, now, "", false, &ch)) forget.push_back(fp);
   }
   for (const std::string& fp : forget) Forget(fp, &ch);
+  FlushGroups(now, &ch);
   for (const std::string& fp : dirty_) ch.set.alerts.push_back(alerts_.at(fp));
   dirty_.clear();
   if (now - last_purge_ >= kPurgeEvery) {
@@ -369,8 +491,12 @@ bool AlertManager::IsSilenced(const Alert& a, int64_t now) const {
                      [&](const Silence& s) { return s.Silences(a.labels, now); });
 }
 
-AlertView AlertManager::View(const Alert& a, int64_t now) const {
+AlertView AlertManager::View(
+    const Alert& a, int64_t now,
+    const std::map<std::string, std::vector<std::string>>& inhibitions) const {
   AlertView v;
+  auto inhibited = inhibitions.find(a.fingerprint);
+  if (inhibited != inhibitions.end()) v.inhibited_by = inhibited->second;
   v.alert = a;
   auto rule = rules_.find(a.rule);
   if (rule != rules_.end()) v.rule_file = rule->second.file;
@@ -383,6 +509,8 @@ AlertView AlertManager::View(const Alert& a, int64_t now) const {
 std::vector<AlertView> AlertManager::Alerts(const AlertFilter& filter) const {
   std::lock_guard<std::mutex> lock(mutex_);
   int64_t now = clock_->NowUnixNanos();
+  std::map<std::string, std::vector<std::string>> inhibitions =
+      Inhibitions(config_.inhibit_rules, alerts_);
   std::vector<AlertView> out;
   for (const auto& [fp, a] : alerts_) {
     if (!filter.states.empty() &&
@@ -392,7 +520,7 @@ std::vector<AlertView> AlertManager::Alerts(const AlertFilter& filter) const {
     if (!filter.rule.empty() && a.rule != filter.rule) continue;
     if (!MatchesAll(filter.matchers, a.labels)) continue;
     if (filter.acknowledged && a.ack.has_value() != *filter.acknowledged) continue;
-    AlertView v = View(a, now);
+    AlertView v = View(a, now, inhibitions);
     if (filter.silenced && v.silenced_by.empty() == *filter.silenced) continue;
     out.push_back(std::move(v));
   }
@@ -412,7 +540,7 @@ Result<AlertView> AlertManager::GetAlert(const std::string& fingerprint) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = alerts_.find(fingerprint);
   if (it == alerts_.end()) return NotFound("no alert with fingerprint " + fingerprint);
-  return View(it->second, clock_->NowUnixNanos());
+  return View(it->second, clock_->NowUnixNanos(), Inhibitions(config_.inhibit_rules, alerts_));
 }
 
 Result<std::vector<HistoryEntry>> AlertManager::History(const std::string& fingerprint,
@@ -442,7 +570,7 @@ Result<AlertView> AlertManager::Acknowledge(const std::string& fingerprint, cons
   ch.set.alerts.push_back(*a);
   dirty_.erase(fingerprint);
   Commit(&ch);
-  return View(*a, now);
+  return View(*a, now, Inhibitions(config_.inhibit_rules, alerts_));
 }
 
 Result<AlertView> AlertManager::Unacknowledge(const std::string& fingerprint,
@@ -450,14 +578,14 @@ Result<AlertView> AlertManager::Unacknowledge(const std::string& fingerprint,
   std::lock_guard<std::mutex> lock(mutex_);
   NJ_ASSIGN_OR_RETURN(Alert * a, Find(fingerprint));
   int64_t now = clock_->NowUnixNanos();
-  if (!a->ack) return View(*a, now);
+  if (!a->ack) return View(*a, now, Inhibitions(config_.inhibit_rules, alerts_));
   a->ack.reset();
   Changes ch;
   AddHistory(*a, "unacknowledged", a->state, a->state, by, "", now, &ch);
   ch.set.alerts.push_back(*a);
   dirty_.erase(fingerprint);
   Commit(&ch);
-  return View(*a, now);
+  return View(*a, now, Inhibitions(config_.inhibit_rules, alerts_));
 }
 
 Result<AlertView> AlertManager::Resolve(const std::string& fingerprint, const std::string& by,
@@ -476,11 +604,13 @@ Result<AlertView> AlertManager::Resolve(const std::string& fingerprint, const st
   Alert copy = *a;
   if (!Settle(*a, t, now, by, false, &ch)) {
     Forget(fingerprint, &ch);
+    FlushGroups(now, &ch);
     Commit(&ch);
-    return View(copy, now);
+    return View(copy, now, Inhibitions(config_.inhibit_rules, alerts_));
   }
+  FlushGroups(now, &ch);
   Commit(&ch);
-  return View(*a, now);
+  return View(*a, now, Inhibitions(config_.inhibit_rules, alerts_));
 }
 
 Result<Silence> AlertManager::PutSilence(Silence silence) {

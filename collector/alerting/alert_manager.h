@@ -25,19 +25,25 @@
 //   alerts, `for` timers (active_since) and keep_firing_for timers as they were. Changes of a
 //   value or annotations alone are written by the next Tick (at most tick_interval later), so
 //   that busy event-driven rules do not write on every record.
-// - Notifications (router.h picks receivers): one when an alert starts firing, one when it
-//   resolves (to the receivers that heard it fire, if send_resolved), and a repeat every
-//   repeat_interval while it fires. An acknowledged alert gets no repeats; a silenced alert
-//   gets nothing at all; both are notified again when they change state (an acknowledgement
-//   ends when the alert resolves). When a silence ends, a firing alert that was never
-//   announced is announced at the next Tick.
+// - Notifications, as Prometheus Alertmanager groups them: router.h picks each firing alert's
+//   receivers and its route's group_by puts it in a group (receiver + group key). A new group is
+//   notified group_wait after it formed; after that a change of the group (an alert that
+//   starts firing; one that resolves, if send_resolved) is notified at most every
+//   group_interval, and an unchanged group still firing every repeat_interval. A notification
+//   carries every alert of the group: those firing, and those resolved since the last one. An
+//   acknowledged alert brings no repeats; silenced and inhibited (inhibition.h) alerts are left
+//   out altogether; both are notified again when they change state (an acknowledgement ends
+//   when the alert resolves), and a firing alert left out while muted is announced once the
+//   mute ends. The groups' state (NotificationGroup) is written with the notification it
+//   queues, so a restart neither repeats nor loses a notification.
 // - Retention (per AlertingConfig::retention): resolved alerts are listed for `resolved`, then
 //   forgotten (their history stays for `history`).
 //
 // Time: evaluation times as given (else the Clock's), the Clock everywhere else. Tick() (run
 // every tick_interval by a thread of the manager's own, or by the caller when tick_interval is
-// 0) applies the passing of time: keep_firing_for running out, flapping ending, repeats,
-// silences ending, retention, and the deferred writes.
+// 0) applies the passing of time: keep_firing_for running out, flapping ending, group_wait,
+// group_interval and repeat_interval running out, silences ending, retention, and the deferred
+// writes.
 //
 // Thread-safety: every method may be called from any thread. Apply and the operator calls
 // serialize on one mutex and never wait on a receiver: delivery runs on the dispatcher's
@@ -61,6 +67,7 @@
 #include "alerting/alerting_metrics.h"
 #include "alerting/label_matcher.h"
 #include "alerting/notification_dispatcher.h"
+#include "alerting/notification_group.h"
 #include "alerting/rule_evaluation.h"
 #include "alerting/silence.h"
 #include "base/status.h"
@@ -94,14 +101,17 @@ struct AlertFilter {
 // An alert with what is derived for display.
 struct AlertView {
   Alert alert;
-  std::string rule_file;                 // "" when the rule is not (or no longer) loaded
-  std::vector<std::string> silenced_by;  // ids of the active silences matching it
+  std::string rule_file;                  // "" when the rule is not (or no longer) loaded
+  std::vector<std::string> silenced_by;   // ids of the active silences matching it
+  std::vector<std::string> inhibited_by;  // fingerprints of the firing alerts muting it
 };
 
 class AlertManager final : public AlertSink {
  public:
   // Opens the alerts database (creating and migrating it) and loads alerts and silences.
   static Result<std::unique_ptr<AlertManager>> Open(AlertManagerOptions options);
+  // Returns the notification groups' state (tests, diagnostics).
+  std::vector<NotificationGroup> Groups() const;
   ~AlertManager() override;
   AlertManager(const AlertManager&) = delete;
   AlertManager& operator=(const AlertManager&) = delete;
@@ -170,18 +180,21 @@ class AlertManager final : public AlertSink {
   };
 
   AlertManager(AlertManagerOptions options, std::unique_ptr<AlertStore> store);
-  void Load(std::vector<Alert> alerts, std::vector<Silence> silences);
+  void Load(std::vector<Alert> alerts, std::vector<Silence> silences,
+            std::vector<NotificationGroup> groups);
   const RuleSpec& SpecFor(const std::string& rule) const;
   // Records transitions, queues notifications and decides persistence for `a`; returns false
   // when the alert became inactive and must be forgotten.
   bool Settle(Alert& a, const std::vector<Transition>& transitions, int64_t now,
               const std::string& actor, bool created, Changes* ch);
-  void QueueNotifications(Alert& a, bool resolved_now, int64_t now, Changes* ch);
+  // Queues the notifications of the groups that are due at `now` and updates their state.
+  void FlushGroups(int64_t now, Changes* ch);
   void Forget(const std::string& fingerprint, Changes* ch);
   void Commit(Changes* ch);
   void Recount(int64_t now);
   bool IsSilenced(const Alert& a, int64_t now) const;
-  AlertView View(const Alert& a, int64_t now) const;
+  AlertView View(const Alert& a, int64_t now,
+                 const std::map<std::string, std::vector<std::string>>& inhibitions) const;
   Result<Alert*> Find(const std::string& fingerprint);
   void AddHistory(const Alert& a, std::string event, AlertState from, AlertState to,
                   std::string actor, std::string reason, int64_t now, Changes* ch);
@@ -201,6 +214,7 @@ class AlertManager final : public AlertSink {
   std::map<std::string, std::set<std::string>> rule_alerts_;  // rule -> fingerprints
   std::set<std::string> dirty_;  // alerts with unwritten value/annotation changes
   std::vector<Silence> silences_;
+  std::map<std::string, NotificationGroup> groups_;  // by GroupId
   int64_t last_purge_ = 0;
 
   std::mutex ticker_mutex_;

@@ -73,7 +73,21 @@ CREATE INDEX notifications_group ON notifications(receiver, group_key, state);
 CREATE INDEX notifications_created ON notifications(created_at);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1};
+// Version 2: the state of notification groups (notification_group.h). The firing and resolved
+// episode lists are JSON arrays of strings.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE notification_groups(
+  receiver TEXT NOT NULL,
+  group_key TEXT NOT NULL,
+  first_at INTEGER NOT NULL,
+  notified_at INTEGER NOT NULL,
+  firing TEXT NOT NULL,
+  resolved TEXT NOT NULL,
+  state_hash TEXT NOT NULL,
+  PRIMARY KEY(receiver, group_key));
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kAlertSchemaVersion);
 
 }  // namespace

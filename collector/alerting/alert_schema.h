@@ -15,6 +15,8 @@
 //                   attempts and last error. The id is the idempotency key; the columns are
 //                   those of an outbox (next_attempt_at, group_key), so routing and grouping
 //                   can grow on this table rather than replace it.
+//   notification_groups  (version 2) per receiver and group key: when the group started, when
+//                   it was last notified and what that notification carried
 //
 // Thread-safety: functions take a connection owned by the caller.
 #pragma once
@@ -25,7 +27,7 @@
 namespace nightjar::collector::alerting {
 
 // The schema version this build writes.
-inline constexpr int kAlertSchemaVersion = 1;
+inline constexpr int kAlertSchemaVersion = 2;
 
 // Returns the database's schema version (0 for a new database).
 Result<int> AlertSchemaVersion(sqlite::Database* db);

@@ -156,7 +156,55 @@ Status AlertStore::Commit(const WriteSet& set) {
       NJ_RETURN_IF_ERROR(st.Run());
     }
   }
+  for (const NotificationGroup& g : set.groups) NJ_RETURN_IF_ERROR(WriteGroup(g));
+  if (!set.deleted_groups.empty()) {
+    NJ_ASSIGN_OR_RETURN(
+        sqlite::Statement st,
+        db_.Prepare("DELETE FROM notification_groups WHERE receiver = ? AND group_key = ?"));
+    for (const NotificationGroup& g : set.deleted_groups) {
+      st.Bind(1, g.receiver).Bind(2, g.group_key);
+      NJ_RETURN_IF_ERROR(st.Run());
+    }
+  }
   return txn.Commit();
+}
+
+Status AlertStore::WriteGroup(const NotificationGroup& g) {
+  NJ_ASSIGN_OR_RETURN(
+      sqlite::Statement st,
+      db_.Prepare("INSERT OR REPLACE INTO notification_groups(receiver, group_key, first_at, "
+                  "notified_at, firing, resolved, state_hash) VALUES(?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, g.receiver)
+      .Bind(2, g.group_key)
+      .Bind(3, g.first_at)
+      .Bind(4, g.notified_at)
+      .Bind(5, StringsJson(g.firing))
+      .Bind(6, StringsJson(g.resolved))
+      .Bind(7, g.state_hash);
+  return st.Run();
+}
+
+Result<std::vector<NotificationGroup>> AlertStore::LoadGroups() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  NJ_ASSIGN_OR_RETURN(
+      sqlite::Statement st,
+      db_.Prepare("SELECT receiver, group_key, first_at, notified_at, firing, resolved, "
+                  "state_hash FROM notification_groups ORDER BY receiver, group_key"));
+  std::vector<NotificationGroup> out;
+  while (true) {
+    NJ_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    NotificationGroup g;
+    g.receiver = std::string(st.Text(0));
+    g.group_key = std::string(st.Text(1));
+    g.first_at = st.Int64(2);
+    g.notified_at = st.Int64(3);
+    g.firing = ParseStrings(st.Text(4));
+    g.resolved = ParseStrings(st.Text(5));
+    g.state_hash = std::string(st.Text(6));
+    out.push_back(std::move(g));
+  }
+  return out;
 }
 
 Status AlertStore::WriteAlert(const Alert& a) {

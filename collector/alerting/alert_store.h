@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "alerting/alert.h"
+#include "alerting/notification_group.h"
 #include "alerting/notification_record.h"
 #include "alerting/silence.h"
 #include "base/status.h"
@@ -30,10 +31,13 @@ struct WriteSet {
   std::vector<std::string> deleted_silences;      // ids
   std::vector<NotificationRecord> notifications;  // inserted unless the id exists
   std::vector<NotificationRecord> superseded;     // marked superseded (id, updated_at)
+  std::vector<NotificationGroup> groups;          // inserted or replaced
+  std::vector<NotificationGroup> deleted_groups;  // by receiver and group key
 
   bool empty() const {
     return alerts.empty() && deleted_alerts.empty() && history.empty() && silences.empty() &&
-           deleted_silences.empty() && notifications.empty() && superseded.empty();
+           deleted_silences.empty() && notifications.empty() && superseded.empty() &&
+           groups.empty() && deleted_groups.empty();
   }
 };
 
@@ -48,6 +52,7 @@ class AlertStore {
   // Reads every stored alert and silence (at start).
   Result<std::vector<Alert>> LoadAlerts();
   Result<std::vector<Silence>> LoadSilences();
+  Result<std::vector<NotificationGroup>> LoadGroups();
 
   // Returns an alert's history, newest first, at most `limit` entries.
   Result<std::vector<HistoryEntry>> History(const std::string& fingerprint, int limit);
@@ -71,6 +76,7 @@ class AlertStore {
   Status WriteHistory(const HistoryEntry& h);
   Status WriteSilence(const Silence& s);
   Status WriteNotification(const NotificationRecord& n);
+  Status WriteGroup(const NotificationGroup& g);
 
   std::mutex mutex_;
   sqlite::Database db_;

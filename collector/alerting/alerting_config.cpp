@@ -10,10 +10,32 @@ void RequirePositive(ConfigNode& node, std::string_view key, Duration value) {
   if (node.Has(key) && value <= Duration::zero()) node.Error(key, "must be longer than 0s");
 }
 
-Route ReadRoute(ConfigNode& item) {
+std::vector<LabelMatcher> ReadMatchers(ConfigNode& node, std::string_view key) {
+  std::vector<LabelMatcher> out;
+  for (const std::string& text : node.Strings(key)) {
+    auto m = LabelMatcher::Parse(text);
+    if (!m.ok()) {
+      node.Error(key, m.status().message());
+      continue;
+    }
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
+std::vector<std::string> ReadGroupBy(ConfigNode& node) {
+  std::vector<std::string> group_by = node.Strings("group_by");
+  bool all = std::find(group_by.begin(), group_by.end(), "...") != group_by.end();
+  if (all && group_by.size() > 1) {
+    node.Error("group_by", "'...' (every label) cannot be combined with label names");
+  }
+  return group_by;
+}
+
+Route ReadRoute(ConfigNode& item, bool top_level) {
   Route route;
-  item.AllowKeys(
-      {"match", "matchers", "receivers", "repeat_interval", "send_resolved", "continue"});
+  item.AllowKeys({"match", "matchers", "receivers", "group_by", "group_wait", "group_interval",
+                  "repeat_interval", "send_resolved", "continue", "routes"});
   route.where = item.file() + ": " + item.path();
   for (auto& [name, value] : item.StringMap("match")) {
     auto m = LabelMatcher::Make(name, LabelMatcher::Op::kEqual, value);
@@ -23,23 +45,59 @@ Route ReadRoute(ConfigNode& item) {
     }
     route.matchers.push_back(std::move(*m));
   }
-  for (const std::string& text : item.Strings("matchers")) {
-    auto m = LabelMatcher::Parse(text);
-    if (!m.ok()) {
-      item.Error("matchers", m.status().message());
-      continue;
-    }
-    route.matchers.push_back(std::move(*m));
-  }
+  for (LabelMatcher& m : ReadMatchers(item, "matchers")) route.matchers.push_back(std::move(m));
   route.receivers = item.Strings("receivers");
-  if (route.receivers.empty()) {
-    item.Error("receivers", "is required: the notifier instances (plugins.instances[].name)");
+  if (item.Has("group_by")) route.group_by = ReadGroupBy(item);
+  if (item.Has("group_wait")) route.group_wait = item.Dur("group_wait", Duration(0));
+  if (item.Has("group_interval")) {
+    route.group_interval = item.Dur("group_interval", Duration(0));
+    RequirePositive(item, "group_interval", *route.group_interval);
   }
   route.repeat_interval = item.Dur("repeat_interval", Duration(0));
   RequirePositive(item, "repeat_interval", route.repeat_interval);
   if (item.Has("send_resolved")) route.send_resolved = item.Bool("send_resolved", true);
   route.continue_matching = item.Bool("continue", false);
+  for (ConfigNode& child : item.Items("routes")) {
+    if (!child.IsMap()) {
+      child.Error("", "expected a mapping (a child route)");
+      continue;
+    }
+    route.routes.push_back(ReadRoute(child, false));
+  }
+  // The top level names no receivers of its own: a top-level route without receivers
+  // reaches nobody unless each of its alerts matches a child that names some.
+  if (top_level && route.receivers.empty() && route.routes.empty()) {
+    item.Error("receivers", "is required: the notifier instances (plugins.instances[].name)");
+  }
   return route;
+}
+
+InhibitRule ReadInhibitRule(ConfigNode& item) {
+  InhibitRule rule;
+  item.AllowKeys({"source_matchers", "target_matchers", "equal"});
+  rule.where = item.file() + ": " + item.path();
+  rule.source = ReadMatchers(item, "source_matchers");
+  rule.target = ReadMatchers(item, "target_matchers");
+  rule.equal = item.Strings("equal");
+  if (rule.source.empty()) item.Error("source_matchers", "is required: at least one matcher");
+  if (rule.target.empty()) item.Error("target_matchers", "is required: at least one matcher");
+  return rule;
+}
+
+void CollectUnknown(const std::vector<Route>& routes, const plugins::PluginHostConfig& plugins,
+                    std::vector<std::string>* out) {
+  for (const Route& route : routes) {
+    for (const std::string& receiver : route.receivers) {
+      bool known =
+          std::any_of(plugins.instances.begin(), plugins.instances.end(),
+                      [&](const plugins::InstanceConfig& i) { return i.name == receiver; });
+      if (!known) {
+        out->push_back(route.where + ": receiver \"" + receiver +
+                       "\" is not a notifier instance in plugins.instances");
+      }
+    }
+    CollectUnknown(route.routes, plugins, out);
+  }
 }
 
 }  // namespace
@@ -51,11 +109,18 @@ std::string AlertingConfig::DatabasePath(const std::string& data_dir) const {
 AlertingConfig ReadAlertingConfig(ConfigNode section) {
   AlertingConfig c;
   if (section.IsNull()) return c;
-  section.AllowKeys({"database", "external_url", "repeat_interval", "send_resolved", "routes",
+  section.AllowKeys({"database", "external_url", "group_by", "group_wait", "group_interval",
+                     "repeat_interval", "send_resolved", "max_alerts", "routes", "inhibit_rules",
                      "flapping", "delivery", "retention"});
   c.database = section.String("database");
   c.external_url = section.String("external_url");
   while (!c.external_url.empty() && c.external_url.back() == '/') c.external_url.pop_back();
+  if (section.Has("group_by")) c.group_by = ReadGroupBy(section);
+  if (c.group_by.empty()) c.group_by = {"alertname"};
+  c.group_wait = section.Dur("group_wait", c.group_wait);
+  c.group_interval = section.Dur("group_interval", c.group_interval);
+  RequirePositive(section, "group_interval", c.group_interval);
+  c.max_alerts = static_cast<int>(section.Int("max_alerts", c.max_alerts, 1, 1'000'000));
   c.repeat_interval = section.Dur("repeat_interval", c.repeat_interval);
   RequirePositive(section, "repeat_interval", c.repeat_interval);
   c.send_resolved = section.Bool("send_resolved", c.send_resolved);
@@ -64,7 +129,14 @@ AlertingConfig ReadAlertingConfig(ConfigNode section) {
       item.Error("", "expected a mapping with at least `receivers: [<instance>]`");
       continue;
     }
-    c.routes.push_back(ReadRoute(item));
+    c.routes.push_back(ReadRoute(item, true));
+  }
+  for (ConfigNode& item : section.Items("inhibit_rules")) {
+    if (!item.IsMap()) {
+      item.Error("", "expected a mapping with `source_matchers` and `target_matchers`");
+      continue;
+    }
+    c.inhibit_rules.push_back(ReadInhibitRule(item));
   }
 
   ConfigNode flapping = section.Child("flapping");
@@ -102,17 +174,7 @@ AlertingConfig ReadAlertingConfig(ConfigNode section) {
 std::vector<std::string> UnknownReceivers(const AlertingConfig& config,
                                           const plugins::PluginHostConfig& plugins) {
   std::vector<std::string> out;
-  for (const Route& route : config.routes) {
-    for (const std::string& receiver : route.receivers) {
-      bool known =
-          std::any_of(plugins.instances.begin(), plugins.instances.end(),
-                      [&](const plugins::InstanceConfig& i) { return i.name == receiver; });
-      if (!known) {
-        out.push_back(route.where + ": receiver \"" + receiver +
-                      "\" is not a notifier instance in plugins.instances");
-      }
-    }
-  }
+  CollectUnknown(config.routes, plugins, &out);
   return out;
 }
 

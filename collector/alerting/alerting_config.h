@@ -4,16 +4,28 @@
 //   alerting:
 //     database: /var/lib/nightjar/alerts.db   # default: <data_dir>/alerts.db
 //     external_url: https://nightjar.example.com  # links in notifications
-//     repeat_interval: 4h                     # re-notify a still-firing alert this often
+//     group_by: [alertname]                   # one notification per group; ['...'] = per alert
+//     group_wait: 30s                         # a new group's first notification waits this long
+//     group_interval: 5m                      # a group's changes are notified at most this often
+//     repeat_interval: 4h                     # re-notify a still-firing group this often
 //     send_resolved: true                     # tell receivers when an alert resolves
+//     max_alerts: 1000                        # alerts per notification; more are counted only
 //     routes:                                 # first match wins, unless `continue: true`
 //       - match: {severity: critical}         # label equality
 //         matchers: ['team=~"db|infra"']      # Alertmanager matchers: = != =~ !~
 //         receivers: [oncall-webhook]         # notifier instance names (plugins.instances)
-//         repeat_interval: 1h                 # optional, overrides the default
-//         send_resolved: true                 # optional, overrides the default
+//         group_by: [alertname, cluster]      # optional: group_by, group_wait, group_interval,
+//         repeat_interval: 1h                 # repeat_interval, send_resolved and receivers
+//         send_resolved: true                 # default to the parent route's
 //         continue: false
+//         routes:                             # child routes: the deepest match wins
+//           - matchers: ['team="db"']
+//             receivers: [db-pager]
 //       - receivers: [team-webhook]           # no match/matchers: matches every alert
+//     inhibit_rules:                          # a firing source alert mutes matching targets
+//       - source_matchers: ['severity="critical"']
+//         target_matchers: ['severity="warning"']
+//         equal: [cluster]                    # ...that have the same values of these labels
 //     flapping:
 //       window: 30m                           # changes counted over this window...
 //       max_changes: 4                        # ...more than this many = flapping (0 = off)
@@ -48,22 +60,43 @@
 
 namespace nightjar::collector::alerting {
 
-// One route: alerts matching all `matchers` go to `receivers`.
+// One route: alerts matching all `matchers` go to `receivers`, or to the deepest matching
+// child route. Unset settings are the parent route's (the top level's for top-level routes).
 struct Route {
   std::vector<LabelMatcher> matchers;  // empty = every alert
-  std::vector<std::string> receivers;  // notifier instance names
-  Duration repeat_interval{0};         // 0 = AlertingConfig::repeat_interval
-  std::optional<bool> send_resolved;   // unset = AlertingConfig::send_resolved
-  bool continue_matching = false;      // also try the routes after this one
-  std::string where;                   // "collector.yaml: alerting.routes[0]", for messages
+  std::vector<std::string> receivers;  // notifier instance names; empty = the parent's
+  std::optional<std::vector<std::string>> group_by;  // unset = the parent's
+  std::optional<Duration> group_wait;
+  std::optional<Duration> group_interval;
+  Duration repeat_interval{0};        // 0 = the parent's
+  std::optional<bool> send_resolved;  // unset = the parent's
+  bool continue_matching = false;     // also try the routes after this one
+  std::vector<Route> routes;          // children
+  std::string where;                  // "collector.yaml: alerting.routes[0]", for messages
+};
+
+// A firing alert matching `source` mutes the other alerts matching `target` that have the same
+// values (or are both without) each of the `equal` labels.
+struct InhibitRule {
+  std::vector<LabelMatcher> source;
+  std::vector<LabelMatcher> target;
+  std::vector<std::string> equal;
+  std::string where;
 };
 
 struct AlertingConfig {
   std::string database;  // empty = <data_dir>/alerts.db
   std::string external_url;
+  // The top level's routing settings, which routes inherit. group_by ["..."] groups by every
+  // label, i.e. each alert is its own group.
+  std::vector<std::string> group_by = {"alertname"};
+  Duration group_wait = std::chrono::seconds(30);
+  Duration group_interval = std::chrono::minutes(5);
   Duration repeat_interval = std::chrono::hours(4);
   bool send_resolved = true;
+  int max_alerts = 1000;  // per notification; the rest are counted in truncated_alerts
   std::vector<Route> routes;
+  std::vector<InhibitRule> inhibit_rules;
   FlapPolicy flapping;
 
   struct Delivery {

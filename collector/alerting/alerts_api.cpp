@@ -109,6 +109,11 @@ void WriteAlert(Writer& w, const AlertView& view) {
   for (const std::string& id : view.silenced_by)
     w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
   w.EndArray();
+  w.Key("inhibited_by");
+  w.StartArray();
+  for (const std::string& fp : view.inhibited_by)
+    w.String(fp.data(), static_cast<rapidjson::SizeType>(fp.size()));
+  w.EndArray();
   w.Key("notified");
   w.StartObject();
   for (const auto& [receiver, at] : a.notified) {

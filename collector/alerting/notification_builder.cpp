@@ -27,7 +27,8 @@ std::string GroupKey(const RouteMatch& route, const Labels& group_labels) {
 
 plugins::Notification BuildNotification(const std::vector<const Alert*>& alerts,
                                         const RouteMatch& route, const Labels& group_labels,
-                                        const std::string& external_url, int64_t now) {
+                                        const std::string& external_url, int64_t now,
+                                        const std::string& state_hash, int max_alerts) {
   plugins::Notification n;
   n.group_key = GroupKey(route, group_labels);
   n.group_labels = group_labels;
@@ -36,6 +37,12 @@ plugins::Notification BuildNotification(const std::vector<const Alert*>& alerts,
   n.external_url = external_url;
   std::string identity;
   for (const Alert* a : alerts) {
+    identity += a->fingerprint + (a->state == AlertState::kFiring ? "+" : "-") +
+                std::to_string(a->fired_at) + ",";
+    if (max_alerts > 0 && n.alerts.size() >= static_cast<size_t>(max_alerts)) {
+      ++n.truncated_alerts;
+      continue;
+    }
     plugins::Alert out;
     out.firing = a->state == AlertState::kFiring;
     out.labels = a->labels;
@@ -45,14 +52,13 @@ plugins::Notification BuildNotification(const std::vector<const Alert*>& alerts,
     out.fingerprint = a->fingerprint;
     if (!external_url.empty())
       out.generator_url = external_url + "/api/v1/alerts/" + a->fingerprint;
-    identity += a->fingerprint + (out.firing ? "+" : "-") + std::to_string(a->fired_at) + ",";
     n.alerts.push_back(std::move(out));
   }
   // Deterministic, so that the same notification built twice (e.g. replayed after a crash
   // between building and recording it) is one row and one delivery.
   n.id = Fingerprint({{"receiver", route.receiver},
                       {"group", n.group_key},
-                      {"alerts", identity},
+                      {"alerts", state_hash.empty() ? identity : state_hash},
                       {"at", std::to_string(now)}}) +
          Fingerprint({{"at", std::to_string(now)}, {"group", n.group_key}});
   return n;

@@ -4,8 +4,8 @@
 // labels and annotations; the external URL; and an id that names this notification across
 // retries and restarts.
 //
-// Today each alert is its own group (group labels = the alert's labels); grouping several
-// alerts into one notification only means passing more alerts.
+// A group's notification carries every alert of the group: those firing, then those resolved
+// since the group's last notification.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -21,13 +21,18 @@
 
 namespace nightjar::collector::alerting {
 
-// Returns the group key of a one-alert group: <route key>:<labels>.
+// Returns the group key as Alertmanager forms it: <route key>:<group labels>, e.g.
+// {}/{severity="critical"}:{alertname="HighCPU"}.
 std::string GroupKey(const RouteMatch& route, const Labels& group_labels);
 
 // Returns the notification for `alerts` (not empty) sent through `route`, created at `now`.
+// At most `max_alerts` alerts (0 = no limit) are carried; the rest are counted in
+// truncated_alerts. The id (the idempotency key) is a hash of the receiver, the group key, the
+// group's state hash (`state_hash`; empty = one made of the alerts and their states) and `now`.
 plugins::Notification BuildNotification(const std::vector<const Alert*>& alerts,
                                         const RouteMatch& route, const Labels& group_labels,
-                                        const std::string& external_url, int64_t now);
+                                        const std::string& external_url, int64_t now,
+                                        const std::string& state_hash = "", int max_alerts = 0);
 
 // Returns the record that queues `notification` for `route.receiver`, due at once.
 NotificationRecord QueueRecord(plugins::Notification notification, const RouteMatch& route,

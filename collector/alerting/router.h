@@ -1,11 +1,11 @@
-// Which notifier instances hear about an alert: the configured routes, tried in order; the
-// first whose matchers all match takes the alert, and routes with `continue: true` let the
-// following ones match too. A receiver reached through several routes is notified once, with
-// the settings of the first route that reached it.
-//
-// The routing tree, grouping and inhibition of a fuller notification design extend this: a
-// RouteMatch already carries what a notification needs from its route (the group key prefix,
-// repeat interval and send_resolved).
+// Which notifier instances hear about an alert, and in which group: the routing tree of the
+// configuration, matched as Prometheus Alertmanager matches it. The top-level routes are the
+// children of an implicit root that names no receivers. At each level the routes are tried in
+// order; the first whose matchers all match takes the alert (routes with `continue: true` let
+// the following ones match too), and within it the deepest matching child route decides: a
+// route is used itself only when none of its children matches. A child inherits the receivers,
+// group_by, intervals and send_resolved it does not set. A receiver reached through several
+// routes is notified once, with the settings of the first route that reached it.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -20,7 +20,12 @@ namespace nightjar::collector::alerting {
 
 struct RouteMatch {
   std::string receiver;
-  std::string route_key;  // identifies the route in group keys, e.g. {}/{severity="critical"}
+  // Identifies the route in group keys as Alertmanager does: the matchers of each route from
+  // the root down, e.g. {}/{severity="critical"}/{team="db"}.
+  std::string route_key;
+  std::vector<std::string> group_by = {"alertname"};
+  Duration group_wait{0};
+  Duration group_interval{0};
   Duration repeat_interval{0};
   bool send_resolved = true;
 };
@@ -29,8 +34,12 @@ struct RouteMatch {
 std::vector<RouteMatch> MatchRoutes(const AlertingConfig& config, const Labels& labels);
 
 // Returns the settings for `receiver` from the first route that reaches `labels` through it,
-// or the configuration's defaults when none does any more (e.g. after a reload).
+// or the configuration's top-level settings when none does any more (e.g. after a reload).
 RouteMatch RouteFor(const AlertingConfig& config, const Labels& labels,
                     const std::string& receiver);
+
+// Returns the labels of `labels` that `route` groups by (all of them for group_by ['...']),
+// canonical.
+Labels GroupLabels(const RouteMatch& route, const Labels& labels);
 
 }  // namespace nightjar::collector::alerting

@@ -100,16 +100,18 @@ class AlertEndToEnd : public ::testing::Test {
   void StartCollector(uint16_t hook_port) {
     collector_ =
         std::make_unique<collector::testing::CollectorProcess>((dir_ / "collector").string());
-    std::string config = std::string("plugins:\n  directory: \"\"\n  paths: [") +
-                         NJ_WEBHOOK_PLUGIN +
-                         "]\n  instances:\n    - plugin: webhook\n      name: hook\n"
-                         "      options: {url: \"http://127.0.0.1:" +
-                         std::to_string(hook_port) +
-                         "/hook\", timeout: 5s}\n"
-                         "rules: {dir: \"" +
-                         (dir_ / "rules").string() +
-                         "\", evaluation_interval: 500ms}\n"
-                         "alerting:\n  routes:\n    - receivers: [hook]\n";
+    std::string config =
+        std::string("plugins:\n  directory: \"\"\n  paths: [") + NJ_WEBHOOK_PLUGIN +
+        "]\n  instances:\n    - plugin: webhook\n      name: hook\n"
+        "      options: {url: \"http://127.0.0.1:" +
+        std::to_string(hook_port) +
+        "/hook\", timeout: 5s}\n"
+        "rules: {dir: \"" +
+        (dir_ / "rules").string() +
+        "\", evaluation_interval: 500ms}\n"
+        // No batching wait: the test measures how soon a line becomes a notification.
+        "alerting:\n  group_wait: 0s\n  group_interval: 1s\n"
+        "  routes:\n    - receivers: [hook]\n";
     ASSERT_TRUE(collector_->Start(config)) << collector_->error();
   }
 

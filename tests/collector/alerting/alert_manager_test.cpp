@@ -25,7 +25,7 @@ const Labels kWeb1 = {{"host", "web-1"}};
 const Labels kWeb2 = {{"host", "web-2"}};
 
 AlertingConfig RouteAll(const std::string& receiver = "hook") {
-  AlertingConfig c;
+  AlertingConfig c = testing::Ungrouped();
   Route r;
   r.receivers = {receiver};
   c.routes.push_back(r);
@@ -375,7 +375,7 @@ TEST(AlertManager, SilenceEndingByTimeAndPendingSilences) {
 
 TEST(AlertManager, RoutesPickReceiversRepeatAndSendResolved) {
   Fixture f;
-  AlertingConfig config;
+  AlertingConfig config = testing::Ungrouped();
   config.repeat_interval = hours(4);
   Route critical;
   critical.matchers.push_back(*LabelMatcher::Parse("severity=critical"));
@@ -483,7 +483,7 @@ TEST(AlertManager, DeferredValueChangesAreWrittenOnStop) {
 
 TEST(AlertManager, ResolvedAlertsAreForgottenAfterRetentionButKeepHistory) {
   Fixture f;
-  AlertingConfig config;
+  AlertingConfig config = testing::Ungrouped();
   config.retention.resolved = hours(1);
   f.Open(config);
   f.manager->SetRules({Rule("cpu")});

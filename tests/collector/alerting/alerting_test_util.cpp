@@ -29,6 +29,14 @@ RuleSpec Rule(const std::string& name, Duration for_duration, Duration keep_firi
   return r;
 }
 
+AlertingConfig Ungrouped() {
+  AlertingConfig c;
+  c.group_by = {"..."};
+  c.group_wait = Duration(0);
+  c.group_interval = Duration(0);
+  return c;
+}
+
 Fixture::Fixture() = default;
 
 Fixture::~Fixture() { Close(); }

@@ -23,6 +23,10 @@ AlertSample Sample(Labels labels,
                    AlertSample::Condition condition = AlertSample::Condition::kActive,
                    double value = 1, Labels annotations = {});
 
+// Returns a configuration without grouping or waits: every alert is its own group, notified as
+// soon as it changes (the lifecycle tests look at one alert at a time).
+AlertingConfig Ungrouped();
+
 // Returns a rule spec.
 RuleSpec Rule(const std::string& name, Duration for_duration = Duration(0),
               Duration keep_firing_for = Duration(0));

@@ -271,7 +271,7 @@ namespace {
 // GET /api/v1/notifications: what the routes queued, with state and attempts, filterable.
 TEST(NotificationsApi, ListsQueuedNotificationsAndFiltersThem) {
   testing::Fixture f;
-  AlertingConfig config;
+  AlertingConfig config = testing::Ungrouped();
   Route route;
   route.receivers = {"oncall"};
   config.routes.push_back(route);
@@ -307,6 +307,38 @@ TEST(NotificationsApi, ListsQueuedNotificationsAndFiltersThem) {
   EXPECT_NE(bad.body.find("state: expected"), std::string::npos) << bad.body;
   bad = collector::testing::Get(server.port(), "/api/v1/notifications?limit=0");
   EXPECT_EQ(bad.status, 400);
+  server.Stop();
+}
+
+TEST(AlertsApiInhibition, ListsInhibitedAlertsWithTheirSources) {
+  testing::Fixture f;
+  AlertingConfig config;
+  InhibitRule rule;
+  rule.source.push_back(*LabelMatcher::Parse("severity=critical"));
+  rule.target.push_back(*LabelMatcher::Parse("severity=warning"));
+  config.inhibit_rules.push_back(rule);
+  f.Open(config);
+  f.manager->SetRules({testing::Rule("cpu")});
+  f.Eval("cpu", {testing::Sample({{"host", "web-1"}, {"severity", "critical"}}),
+                 testing::Sample({{"host", "web-2"}, {"severity", "warning"}})});
+  HttpServer server{HttpServerOptions{}};
+  RegisterAlertRoutes(server, *f.manager, {});
+  ASSERT_TRUE(server.Start().ok());
+  HttpResult r = collector::testing::Get(server.port(), "/api/v1/alerts");
+  ASSERT_EQ(r.status, 200) << r.body;
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  ASSERT_EQ(d["alerts"].Size(), 2u) << r.body;
+  std::string source = testing::Fixture::Fp("cpu", {{"host", "web-1"}, {"severity", "critical"}});
+  for (const auto& a : d["alerts"].GetArray()) {
+    ASSERT_TRUE(a.HasMember("inhibited_by")) << r.body;
+    if (std::string(a["labels"]["severity"].GetString()) == "warning") {
+      ASSERT_EQ(a["inhibited_by"].Size(), 1u) << r.body;
+      EXPECT_EQ(a["inhibited_by"][0].GetString(), source);
+    } else {
+      EXPECT_EQ(a["inhibited_by"].Size(), 0u) << r.body;
+    }
+  }
   server.Stop();
 }
 

@@ -88,7 +88,7 @@ std::shared_ptr<plugins::PluginHost> WebhookHost(const std::string& url) {
 }
 
 AlertingConfig Config() {
-  AlertingConfig c;
+  AlertingConfig c = testing::Ungrouped();
   Route r;
   r.receivers = {"oncall"};
   c.routes.push_back(r);
