@@ -94,25 +94,53 @@ void ReadMultiline(ConfigNode node, MultilineConfig* out) {
   }
 }
 
+std::vector<std::string> ReadPatterns(ConfigNode& node, std::string_view key,
+                                      std::vector<std::string> def);
+void ReadFileInputRest(ConfigNode& node, FileInputConfig* out);
+void ReadFileSelection(ConfigNode& node, FileInputConfig* out);
+
+void ReadContainerPatterns(ConfigNode node, docker::ContainerPatterns* out) {
+  node.AllowKeys({"names", "images", "labels"});
+  out->names = ReadPatterns(node, "names", {});
+  out->images = ReadPatterns(node, "images", {});
+  out->labels = node.StringMap("labels");
+}
+
+void ReadDockerInput(ConfigNode& node, FileInputConfig* out) {
+  docker::DockerOptions& d = out->docker;
+  d.socket = node.String("socket", d.socket);
+  if (d.socket.empty() || d.socket[0] != '/') {
+    node.Error("socket", "must be the absolute path of the Docker daemon's unix socket");
+  }
+  d.data_root = node.String("data_root", d.data_root);
+  if (d.data_root.empty() || d.data_root[0] != '/') {
+    node.Error("data_root", "must be an absolute path (Docker's data-root, /var/lib/docker)");
+  }
+  if (node.Has("include")) ReadContainerPatterns(node.Child("include"), &d.selection.include);
+  if (node.Has("exclude")) ReadContainerPatterns(node.Child("exclude"), &d.selection.exclude);
+  if (node.Has("label_attributes")) d.label_attributes = node.StringMap("label_attributes");
+}
+
 void ReadInput(ConfigNode node, FileInputConfig* out) {
-  node.AllowKeys({"name", "type", "include", "exclude", "start_at", "service_name", "resource",
-                  "max_line_size", "long_lines", "multiline", "parser"});
+  out->type = node.Enum("type", "file", {"file", "docker"});
+  if (out->type == "docker") {
+    node.AllowKeys({"name", "type", "socket", "data_root", "include", "exclude", "label_attributes",
+                    "service_name", "resource", "max_line_size", "long_lines", "multiline",
+                    "parser"});
+  } else {
+    node.AllowKeys({"name", "type", "include", "exclude", "start_at", "service_name", "resource",
+                    "max_line_size", "long_lines", "multiline", "parser"});
+  }
   out->name = node.String("name");
   if (out->name.empty()) node.Error("name", "every input needs a name");
-  node.Enum("type", "file", {"file"});
-  out->include = node.Strings("include");
-  if (out->include.empty()) node.Error("include", "give at least one path pattern to tail");
-  for (const std::string& pattern : out->include) {
-    Result<Glob> glob = Glob::Parse(pattern);
-    if (!glob.ok()) node.Error("include", glob.status().message());
-  }
-  out->exclude = node.Strings("exclude");
-  for (const std::string& pattern : out->exclude) {
-    Result<Glob> glob = Glob::Parse(ExcludePattern(pattern));
-    if (!glob.ok()) node.Error("exclude", glob.status().message());
-  }
-  out->start_at_end = node.Enum("start_at", "beginning", {"beginning", "end"}) == "end";
-  out->service_name = node.String("service_name", out->name);
+  if (out->type == "docker") ReadDockerInput(node, out);
+  ReadFileInputRest(node, out);
+}
+
+void ReadFileInputRest(ConfigNode& node, FileInputConfig* out) {
+  if (out->type == "file") ReadFileSelection(node, out);
+  // A container's service.name defaults to its Compose service, else its name.
+  out->service_name = node.String("service_name", out->type == "docker" ? "" : out->name);
   out->resource = node.StringMap("resource");
   out->max_line_size = node.Bytes("max_line_size", out->max_line_size);
   if (out->max_line_size < 64 || out->max_line_size > (64ull << 20)) {
@@ -126,6 +154,21 @@ void ReadInput(ConfigNode node, FileInputConfig* out) {
     ReadMultiline(node.Child("multiline"), &*out->multiline);
   }
   if (node.Has("parser")) ReadParser(node.Child("parser"), &out->parser);
+}
+
+void ReadFileSelection(ConfigNode& node, FileInputConfig* out) {
+  out->include = node.Strings("include");
+  if (out->include.empty()) node.Error("include", "give at least one path pattern to tail");
+  for (const std::string& pattern : out->include) {
+    Result<Glob> glob = Glob::Parse(pattern);
+    if (!glob.ok()) node.Error("include", glob.status().message());
+  }
+  out->exclude = node.Strings("exclude");
+  for (const std::string& pattern : out->exclude) {
+    Result<Glob> glob = Glob::Parse(ExcludePattern(pattern));
+    if (!glob.ok()) node.Error("exclude", glob.status().message());
+  }
+  out->start_at_end = node.Enum("start_at", "beginning", {"beginning", "end"}) == "end";
 }
 
 // Reads a list of shell patterns, refusing empty ones.
@@ -325,6 +368,7 @@ Result<std::vector<TailInput>> CompileInputs(const AgentConfig& config, const St
   for (const FileInputConfig& in : config.inputs) {
     TailInput input;
     input.name = in.name;
+    if (in.type == "docker") input.format = LineFormat::kDockerJson;
     for (const std::string& pattern : in.include) {
       NJ_ASSIGN_OR_RETURN(Glob glob, Glob::Parse(pattern));
       input.include.push_back(std::move(glob));
@@ -356,8 +400,11 @@ Result<std::vector<TailInput>> CompileInputs(const AgentConfig& config, const St
     };
     for (const auto& [k, v] : host) set(k, v);
     for (const auto& [k, v] : config.resource) set(k, v);
-    set("service.name", in.service_name);
+    if (!in.service_name.empty()) set("service.name", in.service_name);
     for (const auto& [k, v] : in.resource) set(k, v);
+    if (in.type == "docker") {
+      input.source = std::make_shared<docker::ContainerWatcher>(in.docker, input.resource);
+    }
     out.push_back(std::move(input));
   }
   return out;

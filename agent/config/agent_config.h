@@ -16,6 +16,14 @@
 //       long_lines: split                    # or truncate
 //       multiline: {preset: java}            # or start_pattern / continuation_pattern
 //       parser: {type: json, time_key: ts, severity_key: level, message_key: msg}
+//     - name: containers
+//       type: docker
+//       socket: /var/run/docker.sock
+//       data_root: /var/lib/docker
+//       include: {names: [web-*], images: ["nginx:*"], labels: {tier: front*}}
+//       exclude: {names: [...], images: [...], labels: {...}}
+//       label_attributes: {com.docker.compose.service: service.name}
+//       multiline: ...                       # and parser, max_line_size, resource, ...
 //   host_metrics:
 //     enabled: true
 //     collection_interval: 10s
@@ -41,6 +49,7 @@
 
 #include "base/status.h"
 #include "exporter/otlp_exporter.h"
+#include "inputs/docker/container_watcher.h"
 #include "inputs/file_tail/file_tailer.h"
 #include "inputs/host_metrics/host_metrics.h"
 #include "pipeline/batch_builder.h"
@@ -70,6 +79,7 @@ struct ParserConfig {
 
 struct FileInputConfig {
   std::string name;
+  std::string type = "file";  // file or docker
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   bool start_at_end = false;
@@ -79,6 +89,7 @@ struct FileInputConfig {
   LongLines long_lines = LongLines::kSplit;
   std::optional<MultilineConfig> multiline;
   ParserConfig parser;
+  docker::DockerOptions docker;  // type docker: socket, data_root, include/exclude, labels
 };
 
 struct AgentConfig {

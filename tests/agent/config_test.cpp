@@ -271,5 +271,63 @@ TEST(HostInfo, NamesTheHostWithOpenTelemetryAttributes) {
               ::testing::Not(::testing::Contains(Pair("host.id", ::testing::_))));
 }
 
+TEST(AgentConfig, ReadsADockerInput) {
+  auto config = Parse(R"(
+inputs:
+  - name: containers
+    type: docker
+    socket: /run/docker.sock
+    data_root: /data/docker
+    include: {names: [shop-*], images: ["nginx:*"], labels: {tier: front}}
+    exclude: {names: [debug-*]}
+    label_attributes: {com.docker.compose.project: service.namespace}
+    multiline: {preset: java}
+    parser: {type: json}
+)");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const FileInputConfig& in = config->inputs[0];
+  EXPECT_EQ(in.type, "docker");
+  EXPECT_EQ(in.docker.socket, "/run/docker.sock");
+  EXPECT_EQ(in.docker.data_root, "/data/docker");
+  EXPECT_THAT(in.docker.selection.include.names, ::testing::ElementsAre("shop-*"));
+  EXPECT_THAT(in.docker.selection.include.images, ::testing::ElementsAre("nginx:*"));
+  EXPECT_THAT(in.docker.selection.include.labels, ::testing::ElementsAre(Pair("tier", "front")));
+  EXPECT_THAT(in.docker.selection.exclude.names, ::testing::ElementsAre("debug-*"));
+  EXPECT_THAT(in.docker.label_attributes,
+              ::testing::ElementsAre(Pair("com.docker.compose.project", "service.namespace")));
+  EXPECT_TRUE(in.multiline.has_value());
+  EXPECT_EQ(in.parser.type, "json");
+  EXPECT_TRUE(in.service_name.empty());  // the container's Compose service or name
+
+  auto inputs = CompileInputs(*config, {{"host.name", "h"}});
+  ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
+  EXPECT_EQ((*inputs)[0].format, LineFormat::kDockerJson);
+  EXPECT_NE((*inputs)[0].source, nullptr);
+}
+
+TEST(AgentConfig, DockerInputDefaultsAndErrorsNameTheLine) {
+  auto config = Parse("inputs:\n  - {name: d, type: docker}\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->inputs[0].docker.socket, "/var/run/docker.sock");
+  EXPECT_EQ(config->inputs[0].docker.data_root, "/var/lib/docker");
+  EXPECT_THAT(config->inputs[0].docker.label_attributes,
+              ::testing::ElementsAre(Pair("com.docker.compose.service", "service.name")));
+
+  auto relative = Parse("inputs:\n  - name: d\n    type: docker\n    socket: docker.sock\n");
+  ASSERT_FALSE(relative.ok());
+  EXPECT_THAT(relative.status().message(), HasSubstr("agent.yaml:4:"));
+  EXPECT_THAT(relative.status().message(), HasSubstr("socket"));
+
+  auto unknown =
+      Parse("inputs:\n  - name: d\n    type: docker\n    include: {names: [a], nmes: [b]}\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.status().message(), HasSubstr("agent.yaml:4:"));
+  EXPECT_THAT(unknown.status().message(), HasSubstr("nmes"));
+
+  auto start_at = Parse("inputs:\n  - name: d\n    type: docker\n    start_at: end\n");
+  ASSERT_FALSE(start_at.ok());
+  EXPECT_THAT(start_at.status().message(), HasSubstr("agent.yaml:4:"));
+}
+
 }  // namespace
 }  // namespace nightjar::agent

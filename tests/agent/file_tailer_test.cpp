@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -524,6 +525,82 @@ TEST(PrefixesAgree, ComparesTheCommonLength) {
   EXPECT_TRUE(PrefixesAgree("abcdef", "abc"));
   EXPECT_FALSE(PrefixesAgree("abd", "abcdef"));
   EXPECT_FALSE(PrefixesAgree("", "abc"));
+}
+
+// ----- Docker's json-file format ----------------------------------------------------------
+
+std::string DockerLine(const std::string& log, const std::string& stream, int second) {
+  return "{\"log\":\"" + log + "\",\"stream\":\"" + stream +
+         "\",\"time\":\"2024-05-01T12:00:" + (second < 10 ? "0" : "") + std::to_string(second) +
+         ".5Z\"}\n";
+}
+
+InputOptions DockerFormat(bool multiline = false) {
+  InputOptions in;
+  in.customize = [multiline](TailInput& input) {
+    input.format = LineFormat::kDockerJson;
+    if (!multiline) return;
+    Result<MultilineRules> rules = MultilineRules::Preset("java");
+    input.multiline.emplace(std::move(*rules));
+  };
+  return in;
+}
+
+void Append(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << text;
+}
+
+std::string Attr(const otlp::Attributes& attributes, std::string_view key) {
+  const otlp::AnyValue* v = otlp::FindAttribute(attributes, key);
+  return v != nullptr ? v->string_value() : "";
+}
+
+TEST_F(FileTailerTest, DockerFormatShipsTextStreamAndContainerTime) {
+  Append(Path("c.log"),
+         DockerLine("out one\\n", "stdout", 1) + DockerLine("err one\\n", "stderr", 2));
+  Start(DockerFormat());
+  ASSERT_TRUE(PollForRecords(2));
+  EXPECT_EQ(sink_.records[0].body, "out one");
+  EXPECT_EQ(Attr(sink_.records[0].attributes, "log.iostream"), "stdout");
+  EXPECT_EQ(sink_.records[0].time_unix_nano, 1714564801500000000u);
+  EXPECT_EQ(sink_.records[1].body, "err one");
+  EXPECT_EQ(Attr(sink_.records[1].attributes, "log.iostream"), "stderr");
+  EXPECT_EQ(sink_.records[1].time_unix_nano, 1714564802500000000u);
+}
+
+TEST_F(FileTailerTest, DockerFormatHoldsTheCheckpointBeforeAnUnfinishedLine) {
+  std::string first = DockerLine("part-a ", "stdout", 1);
+  std::string err = DockerLine("err\\n", "stderr", 2);
+  Append(Path("c.log"), first + err);
+  Start(DockerFormat());
+  ASSERT_TRUE(PollForRecords(1));
+  PollFor(milliseconds(100));
+  ASSERT_EQ(sink_.records.size(), 1u);
+  EXPECT_EQ(sink_.records[0].body, "err");
+  ASSERT_EQ(sink_.checkpoints.size(), 1u);
+  // The stdout line is not finished: after a restart it is read again from its first piece.
+  EXPECT_EQ(sink_.checkpoints.begin()->second.offset, 0u);
+  Append(Path("c.log"), DockerLine("part-b\\n", "stdout", 3));
+  ASSERT_TRUE(PollForRecords(2));
+  EXPECT_EQ(sink_.records[1].body, "part-a part-b");
+  EXPECT_EQ(sink_.records[1].time_unix_nano, 1714564801500000000u);
+  PollFor(milliseconds(50));
+  EXPECT_EQ(sink_.checkpoints.begin()->second.offset, std::filesystem::file_size(Path("c.log")));
+}
+
+TEST_F(FileTailerTest, DockerFormatJoinsMultilineRecordsWithTheirFirstLinesTime) {
+  Append(Path("c.log"), DockerLine("Exception in thread main\\n", "stderr", 4) +
+                            DockerLine("\\tat a.b(C.java:1)\\n", "stderr", 5) +
+                            DockerLine("next record\\n", "stdout", 6));
+  Start(DockerFormat(/*multiline=*/true));
+  ASSERT_TRUE(PollForRecords(2));
+  EXPECT_EQ(sink_.records[0].body, "Exception in thread main\n\tat a.b(C.java:1)");
+  EXPECT_EQ(Attr(sink_.records[0].attributes, "log.iostream"), "stderr");
+  EXPECT_EQ(sink_.records[0].time_unix_nano, 1714564804500000000u);
+  EXPECT_EQ(sink_.records[1].body, "next record");
+  EXPECT_EQ(Attr(sink_.records[1].attributes, "log.iostream"), "stdout");
+  EXPECT_EQ(sink_.records[1].time_unix_nano, 1714564806500000000u);
 }
 
 }  // namespace

@@ -68,6 +68,15 @@ std::string EncodeFileAttributes(const std::string& path) {
   return otlp::EncodeRecordAttributes(attributes);
 }
 
+// Returns the attributes of a container's record from `stream`, in wire form.
+std::string EncodeStreamAttributes(const std::string& path, docker::LogStream stream) {
+  const otlp::KeyValueView attributes[] = {
+      {"log.iostream", otlp::AnyValueView::String(docker::StreamName(stream))},
+      {"log.file.path", otlp::AnyValueView::String(path)},
+  };
+  return otlp::EncodeRecordAttributes(attributes);
+}
+
 // Looks in `dir` for the entry with inode `key` (a file renamed in place by rotation).
 std::optional<std::string> FindByInode(const std::string& dir, const FileKey& key) {
   DIR* d = ::opendir(dir.c_str());
@@ -101,6 +110,9 @@ struct FileTailer::InputState {
   Parser* parser = nullptr;
   std::vector<otlp::KeyValueView> resource_views;
   uint64_t records_unflushed = 0;
+  // With a source: the resource of each file it names, by path, as of the last scan.
+  std::unordered_map<std::string, std::shared_ptr<const Attributes>> sourced;
+  bool orphans_resolved = false;  // its saved checkpoints were matched (or let go)
 };
 
 struct FileTailer::File {
@@ -135,6 +147,13 @@ struct FileTailer::File {
   int64_t held_since = 0;     // 0 while a held file is still empty
   int64_t last_activity = 0;  // monotonic: opened, grew, or was found gone
   uint64_t generation = 0;    // last scan that found it at a matched path
+  // With a source: the file's own resource, and its records' attributes per stream.
+  std::shared_ptr<const Attributes> resource;
+  std::vector<otlp::KeyValueView> resource_views;
+  std::string encoded_stream[2];
+  docker::PartialMerger partials;
+  int64_t multiline_time = 0;  // time and stream of the pending multiline record's first line
+  docker::LogStream multiline_stream = docker::LogStream::kStdout;
 };
 
 FileTailer::FileTailer(std::vector<TailInput> inputs, TailerOptions options, BatchLimits batch,
@@ -166,6 +185,9 @@ FileTailer::FileTailer(std::vector<TailInput> inputs, TailerOptions options, Bat
 }
 
 FileTailer::~FileTailer() {
+  for (auto& input : inputs_) {
+    if (input->config.source) input->config.source->Stop();
+  }
   for (auto& [key, f] : files_) {
     if (f->fd >= 0) ::close(f->fd);
   }
@@ -177,6 +199,13 @@ void FileTailer::Start(std::vector<Checkpoint> checkpoints, bool first_run) {
   for (Checkpoint& cp : checkpoints) {
     FileKey key = cp.key;
     saved_[key] = std::move(cp);
+  }
+  for (auto& input : inputs_) {
+    if (!input->config.source) continue;
+    input->config.source->Start(metrics_, input->config.name, [this] {
+      source_changed_.store(true);
+      Wake();
+    });
   }
   now_mono_ = clock_->MonotonicNanos();
   Scan(/*initial=*/true);
@@ -194,7 +223,8 @@ void FileTailer::Scan(bool initial) {
   std::set<FileKey> claimed;
   std::vector<std::pair<InputState*, std::string>> fresh;
   for (auto& input : inputs_) {
-    Discovery found = Discover(input->config.include, input->config.exclude);
+    Discovery found = input->config.source ? DiscoverSourced(*input)
+                                           : Discover(input->config.include, input->config.exclude);
     if (inotify_) inotify_->Watch(found.directories);
     for (const DiscoveredFile& df : found.files) {
       FileKey key{df.device, df.inode};
@@ -208,6 +238,10 @@ void FileTailer::Scan(bool initial) {
       File& f = *it->second;
       if (f.input != input.get()) continue;
       f.generation = generation_;
+      if (input->config.source) {
+        auto r = input->sourced.find(df.path);
+        if (r != input->sourced.end() && r->second != f.resource) SetResource(f, r->second);
+      }
       by_path_[df.path] = key;
       if (f.gone) {
         // Renamed into a name the input also matches (app.log -> app.log.1 with "app.log*"):
@@ -311,6 +345,10 @@ void FileTailer::TrackNew(InputState& input, const std::string& path, bool initi
   f.last_activity = now_mono_;
   f.generation = generation_;
   f.encoded_attributes = EncodeFileAttributes(f.path);
+  if (input.config.source) {
+    auto r = input.sourced.find(path);
+    if (r != input.sourced.end()) SetResource(f, r->second);
+  }
   by_path_[path] = key;
   files_[key] = std::move(owned);
 
@@ -438,6 +476,7 @@ std::unique_ptr<FileTailer::File>* FileTailer::FindGhost(const File& f) {
 void FileTailer::Adopt(File& f, std::unique_ptr<File> ghost) {
   f.lines = std::move(ghost->lines);
   f.multiline = std::move(ghost->multiline);
+  f.partials = std::move(ghost->partials);
   f.read_offset = ghost->read_offset;
   f.checkpoint_offset = ghost->checkpoint_offset;
   f.held = false;
@@ -451,11 +490,30 @@ void FileTailer::Adopt(File& f, std::unique_ptr<File> ghost) {
             {{"copy", f.path}, {"original", ghost->path}, {"offset", f.read_offset}});
 }
 
+bool FileTailer::SourcesToResolve() const {
+  for (const auto& input : inputs_) {
+    if (input->config.source && !input->orphans_resolved && input->config.source->ready()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void FileTailer::ResolveOrphans() {
+  std::map<FileKey, Checkpoint> waiting;
+  for (auto& input : inputs_) {
+    if (!input->config.source || input->config.source->ready()) input->orphans_resolved = true;
+  }
   for (auto& [key, cp] : saved_) {
     InputState* input = nullptr;
     for (auto& in : inputs_) {
       if (in->config.name == cp.input) input = in.get();
+    }
+    if (input != nullptr && !input->orphans_resolved) {
+      // Its source does not know its files yet (the Docker daemon is not answering): keep the
+      // checkpoint for when it does.
+      waiting.emplace(key, std::move(cp));
+      continue;
     }
     std::optional<std::string> path;
     if (input != nullptr && files_.count(key) == 0) path = FindByInode(DirName(cp.path), key);
@@ -481,6 +539,10 @@ void FileTailer::ResolveOrphans() {
         f.priority = true;
         f.last_activity = now_mono_;
         f.encoded_attributes = EncodeFileAttributes(cp.path);
+        if (input->config.source) {
+          auto r = input->sourced.find(cp.path);
+          if (r != input->sourced.end()) SetResource(f, r->second);
+        }
         log::Info(kComponent, "found a file rotated while the agent was stopped; reading the rest",
                   {{"path", cp.path}, {"now_at", *path}, {"offset", cp.offset}});
         files_[key] = std::move(owned);
@@ -492,7 +554,7 @@ void FileTailer::ResolveOrphans() {
                 {{"path", cp.path}, {"offset", cp.offset}});
     forget_.push_back(key);
   }
-  saved_.clear();
+  saved_ = std::move(waiting);
 }
 
 void FileTailer::MarkGone(File& f, bool deleted) {
@@ -535,6 +597,11 @@ void FileTailer::Truncated(File& f) {
   ghost->size = std::max(f.size, f.read_offset);
   ghost->lines = std::move(f.lines);
   ghost->multiline = std::move(f.multiline);
+  ghost->partials = std::move(f.partials);
+  ghost->resource = f.resource;
+  ghost->resource_views = f.resource_views;
+  ghost->encoded_stream[0] = f.encoded_stream[0];
+  ghost->encoded_stream[1] = f.encoded_stream[1];
   ghost->last_activity = now_mono_;
   ghosts_.push_back(std::move(ghost));
 
@@ -543,6 +610,7 @@ void FileTailer::Truncated(File& f) {
             {{"path", f.path}, {"old_offset", f.read_offset}});
   f.lines = LineAssembler(f.input->config.max_line_size, f.input->config.long_lines);
   f.multiline = MultilineAggregator();
+  f.partials = docker::PartialMerger();
   f.read_offset = f.checkpoint_offset = 0;
   f.fingerprint = ReadPrefix(f.fd, options_.fingerprint_size);
   f.readable = true;
@@ -794,6 +862,28 @@ bool FileTailer::ReadChunk(File& f) {
 
 bool FileTailer::OnLine(File& f, std::string_view line, uint64_t start, uint64_t end) {
   ++chunk_lines_;
+  if (f.input->config.format == LineFormat::kDockerJson) return OnDockerLine(f, line, start, end);
+  return OnText(f, line, start, end);
+}
+
+bool FileTailer::OnDockerLine(File& f, std::string_view line, uint64_t start, uint64_t end) {
+  if (!docker::DecodeJsonLogLine(line, &docker_entry_)) {
+    // Not Docker's format (a line cut by a crash, or another writer): shipped as it is.
+    f.input->metrics.parse_errors->Inc();
+    record_time_ = 0;
+    record_stream_ = docker::LogStream::kStdout;
+    return OnText(f, line, start, end);
+  }
+  docker::MergedLine merged;
+  if (!f.partials.Push(docker_entry_, start, f.input->config.max_line_size, &merged)) {
+    return true;  // the line goes on in a later entry; the checkpoint stays before this one
+  }
+  record_time_ = merged.time_unix_nano;
+  record_stream_ = merged.stream;
+  return OnText(f, merged.text, merged.start, end);
+}
+
+bool FileTailer::OnText(File& f, std::string_view line, uint64_t start, uint64_t end) {
   std::string_view text = line;
   if (FindInvalidUtf8(line) != std::string_view::npos) {
     size_t replaced = 0;
@@ -804,11 +894,55 @@ bool FileTailer::OnLine(File& f, std::string_view line, uint64_t start, uint64_t
   if (!f.input->config.multiline) return EmitRecord(f, text, end);
   // The line joins the pending record; the checkpoint stays at that record's start, which is
   // where the previous record ended.
+  bool was_pending = f.multiline.pending();
+  int64_t line_time = record_time_;
+  docker::LogStream line_stream = record_stream_;
   if (f.multiline.Push(*f.input->config.multiline, text, start, end, now_mono_,
                        &multiline_record_)) {
+    record_time_ = f.multiline_time;
+    record_stream_ = f.multiline_stream;
+    f.multiline_time = line_time;
+    f.multiline_stream = line_stream;
     return EmitRecord(f, multiline_record_.text, multiline_record_.end_offset);
   }
+  if (!was_pending) {
+    f.multiline_time = line_time;
+    f.multiline_stream = line_stream;
+  }
   return true;
+}
+
+bool FileTailer::FlushMultiline(File& f) {
+  if (!f.multiline.Flush(&multiline_record_)) return true;
+  record_time_ = f.multiline_time;
+  record_stream_ = f.multiline_stream;
+  return EmitRecord(f, multiline_record_.text, multiline_record_.end_offset);
+}
+
+Discovery FileTailer::DiscoverSourced(InputState& input) {
+  Discovery out;
+  input.sourced.clear();
+  std::set<std::string> dirs;
+  for (SourcedFile& sf : input.config.source->Files()) {
+    struct stat st {};
+    if (::stat(sf.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    out.files.push_back(DiscoveredFile{sf.path, static_cast<uint64_t>(st.st_dev),
+                                       static_cast<uint64_t>(st.st_ino),
+                                       static_cast<uint64_t>(st.st_size)});
+    if (dirs.insert(DirName(sf.path)).second) out.directories.push_back(DirName(sf.path));
+    input.sourced[sf.path] = std::move(sf.resource);
+  }
+  return out;
+}
+
+void FileTailer::SetResource(File& f, std::shared_ptr<const Attributes> resource) {
+  f.resource = std::move(resource);
+  f.resource_views.clear();
+  if (f.resource) {
+    for (const auto& [key, value] : *f.resource) {
+      f.resource_views.push_back(otlp::KeyValueView{key, otlp::AnyValueView::String(value)});
+    }
+  }
 }
 
 bool FileTailer::EmitRecord(File& f, std::string_view text, uint64_t end) {
@@ -818,15 +952,31 @@ bool FileTailer::EmitRecord(File& f, std::string_view text, uint64_t end) {
   if (parsed_.time_failed) f.input->metrics.time_parse_errors->Inc();
   otlp::LogRecordView record;
   record.observed_time_unix_nano = static_cast<uint64_t>(observed_unix_);
+  bool docker_format = f.input->config.format == LineFormat::kDockerJson;
+  // A container's line carries the time Docker received it; a parsed time is more precise still.
+  int64_t fallback = docker_format && record_time_ != 0 ? record_time_ : observed_unix_;
   record.time_unix_nano =
-      parsed_.time_unix_nano != 0 ? parsed_.time_unix_nano : static_cast<uint64_t>(observed_unix_);
+      parsed_.time_unix_nano != 0 ? parsed_.time_unix_nano : static_cast<uint64_t>(fallback);
   record.severity_number = parsed_.severity_number;
   record.severity_text = parsed_.severity_text;
   record.body = parsed_.body;
   record.attributes = parsed_.attributes;
   record.encoded_attributes = f.encoded_attributes;
-  builder_.Add(f.input, f.input->resource_views, record, now_mono_);
+  if (docker_format) {
+    // Encoded once per file and stream.
+    std::string& encoded = f.encoded_stream[static_cast<int>(record_stream_)];
+    if (encoded.empty()) encoded = EncodeStreamAttributes(f.path, record_stream_);
+    record.encoded_attributes = encoded;
+  }
+  if (f.resource) {
+    last_resource_ = f.resource;
+    builder_.Add(f.resource.get(), f.resource_views, record, now_mono_);
+  } else {
+    builder_.Add(f.input, f.input->resource_views, record, now_mono_);
+  }
   ++f.input->records_unflushed;
+  // An unfinished line of the other stream began earlier: the checkpoint waits before it.
+  if (std::optional<uint64_t> pending = f.partials.pending_start()) end = std::min(end, *pending);
   f.checkpoint_offset = end;
   MarkDirty(f);
   if (builder_.full()) return CommitBatch();
@@ -835,14 +985,25 @@ bool FileTailer::EmitRecord(File& f, std::string_view text, uint64_t end) {
 
 bool FileTailer::FlushFile(File& f) {
   bool go_on = true;
-  if (f.input->config.multiline) {
+  if (f.input->config.format == LineFormat::kDockerJson) {
+    f.lines.FlushPartial([&](std::string_view line, uint64_t start, uint64_t end) {
+      return OnLine(f, line, start, end);
+    });
+    // Unfinished lines of a container whose log ends here are final.
+    docker::MergedLine merged;
+    for (docker::LogStream s : {docker::LogStream::kStdout, docker::LogStream::kStderr}) {
+      if (!f.partials.Flush(s, &merged)) continue;
+      record_time_ = merged.time_unix_nano;
+      record_stream_ = merged.stream;
+      OnText(f, merged.text, merged.start, std::max(f.read_offset, f.checkpoint_offset));
+    }
+    if (f.input->config.multiline) go_on = FlushMultiline(f);
+  } else if (f.input->config.multiline) {
     // The partial line is the pending record's last line.
     f.lines.FlushPartial([&](std::string_view line, uint64_t start, uint64_t end) {
       return OnLine(f, line, start, end);
     });
-    if (f.multiline.Flush(&multiline_record_)) {
-      go_on = EmitRecord(f, multiline_record_.text, multiline_record_.end_offset);
-    }
+    go_on = FlushMultiline(f);
   } else {
     f.lines.FlushPartial([&](std::string_view line, uint64_t start, uint64_t end) {
       go_on = OnLine(f, line, start, end);
@@ -860,8 +1021,8 @@ void FileTailer::FlushTimeouts() {
     const auto& rules = f->input->config.multiline;
     if (!rules || !f->multiline.pending()) continue;
     if (now_mono_ - f->multiline.last_line_nanos() < rules->flush_timeout.count()) continue;
-    if (f->multiline.Flush(&multiline_record_)) {
-      EmitRecord(*f, multiline_record_.text, multiline_record_.end_offset);
+    if (f->multiline.pending()) {
+      FlushMultiline(*f);
       f->input->metrics.records->Inc(static_cast<double>(f->input->records_unflushed));
       f->input->records_unflushed = 0;
     }
@@ -1007,9 +1168,11 @@ Duration FileTailer::Poll() {
   now_mono_ = clock_->MonotonicNanos();
   TryCommitPending();
   ReadEvents();
+  if (source_changed_.exchange(false)) rescan_ = true;
   if (rescan_ || now_mono_ >= next_scan_) {
     rescan_ = false;
     Scan(/*initial=*/false);
+    if (SourcesToResolve()) ResolveOrphans();
     next_scan_ = now_mono_ + options_.poll_interval.count();
   }
   bool more = !pending_ && ReadSome(kMaxChunksPerPoll);
@@ -1062,6 +1225,9 @@ void FileTailer::Wake() {
 }
 
 Status FileTailer::Drain(int64_t deadline_nanos) {
+  for (auto& input : inputs_) {
+    if (input->config.source) input->config.source->Stop();
+  }
   now_mono_ = clock_->MonotonicNanos();
   TryCommitPending(/*force=*/true);
   for (auto& [key, f] : files_) {

@@ -16,6 +16,11 @@
 //     the agent was down is found by its inode in its directory and read to its end.
 // Two files with the same first lines are different inodes, so they never get confused.
 //
+// Sources. An input with a FileSource (the Docker input) is given its files and their resources
+// by the source instead of globs, and its lines may be in another format (Docker's json-file,
+// whose partial entries are joined here, the checkpoint staying before an unfinished line); the
+// identity, rotation and checkpoint rules are the same.
+//
 // Lossless by construction. A file's checkpoint only advances in the queue transaction that
 // stores the batch holding its lines; partial lines and pending multiline records stay before
 // the checkpoint and are read again after a restart. When the queue is full, reading stops
@@ -30,6 +35,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -40,6 +46,9 @@
 #include <vector>
 
 #include "agent_metrics.h"
+#include "inputs/docker/json_log.h"
+#include "inputs/file_tail/discovery.h"
+#include "inputs/file_tail/file_source.h"
 #include "inputs/file_tail/glob.h"
 #include "inputs/file_tail/inotify_watcher.h"
 #include "inputs/file_tail/line_assembler.h"
@@ -64,6 +73,9 @@ struct TailInput {
   std::optional<MultilineRules> multiline;
   // Resource attributes of this input's records (host attributes and service.name included).
   std::vector<std::pair<std::string, std::string>> resource;
+  LineFormat format = LineFormat::kPlain;
+  // When set, names the files to follow (instead of `include`/`exclude`) and their resources.
+  std::shared_ptr<FileSource> source;
 };
 
 struct TailerOptions {
@@ -119,6 +131,8 @@ class FileTailer {
   void Decide(File& f, bool initial);
   void ResolveHeld(File& f);
   void ResolveOrphans();
+  // Returns true when an input with a source became ready since its checkpoints were matched.
+  bool SourcesToResolve() const;
   void MarkGone(File& f, bool deleted);
   void Truncated(File& f);
   void Adopt(File& f, std::unique_ptr<File> ghost);
@@ -143,6 +157,15 @@ class FileTailer {
   // fingerprint).
   bool Rewritten(File& f, const struct stat& st);
   bool OnLine(File& f, std::string_view line, uint64_t start, uint64_t end);
+  // Decodes a json-file entry and puts partial entries back together.
+  bool OnDockerLine(File& f, std::string_view line, uint64_t start, uint64_t end);
+  // Takes one line of text (UTF-8 repaired here) through multiline into a record.
+  bool OnText(File& f, std::string_view line, uint64_t start, uint64_t end);
+  // Discovers the files a source names; fills the input's path -> resource map.
+  Discovery DiscoverSourced(InputState& input);
+  void SetResource(File& f, std::shared_ptr<const Attributes> resource);
+  // Flushes a pending multiline record, with the time and stream of its first line.
+  bool FlushMultiline(File& f);
   bool EmitRecord(File& f, std::string_view text, uint64_t end);
   bool FlushFile(File& f);
   void FlushTimeouts();
@@ -185,6 +208,11 @@ class FileTailer {
   uint64_t generation_ = 0;
   bool cap_warned_ = false;
 
+  std::atomic<bool> source_changed_{false};
+  // Keeps the resource the builder saw last alive, so that its address (the builder's resource
+  // id) is not reused for another resource while the batch is open.
+  std::shared_ptr<const Attributes> last_resource_;
+
   std::unique_ptr<InotifyWatcher> inotify_;
   int wake_fd_ = -1;
 
@@ -193,6 +221,9 @@ class FileTailer {
   std::string utf8_scratch_;
   ParsedRecord parsed_;
   MultilineRecord multiline_record_;
+  docker::JsonLogEntry docker_entry_;
+  int64_t record_time_ = 0;  // the container's time of the record being emitted (0: none)
+  docker::LogStream record_stream_ = docker::LogStream::kStdout;
   int64_t observed_unix_ = 0;
   int64_t now_mono_ = 0;
   uint64_t chunk_lines_ = 0;
