@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/suggest.h"
 #include "runtime/units.h"
 
 namespace nightjar::plugins {
@@ -25,22 +26,6 @@ std::string FormatNumber(double v) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.15g", v);
   return buf;
-}
-
-// Levenshtein distance, for "did you mean" suggestions.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string_view Expected(uint32_t type) {
@@ -363,15 +348,7 @@ Result<OptionValues> OptionValues::Build(const std::vector<OptionDecl>& decls,
   for (const auto& [key, input] : inputs) {
     if (std::find(names.begin(), names.end(), key) != names.end()) continue;
     std::string message = "unknown option";
-    std::string best;
-    size_t best_distance = 3;
-    for (const std::string& n : names) {
-      size_t d = EditDistance(key, n);
-      if (d < best_distance) {
-        best_distance = d;
-        best = n;
-      }
-    }
+    std::string best = ClosestName(key, names);
     if (!best.empty()) message += " (did you mean \"" + best + "\"?)";
     message +=
         names.empty() ? "; this plugin takes no options" : "; known options: " + JoinNames(names);

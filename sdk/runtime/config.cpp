@@ -1,28 +1,15 @@
 // YAML configuration reading; see config.h.
 #include "runtime/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "base/suggest.h"
+
 namespace nightjar {
 namespace {
-
-// Levenshtein distance, for "did you mean" suggestions on unknown keys.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string Quote(std::string_view s) {
   std::string out = "\"";
@@ -317,21 +304,8 @@ void ConfigNode::AllowKeys(const std::vector<std::string>& keys) {
   if (!node_ || !node_.IsMap()) return;
   for (const auto& kv : node_) {
     std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-    bool known = false;
-    std::string best;
-    size_t best_distance = 3;  // suggest only near misses
-    for (const std::string& k : keys) {
-      if (k == name) {
-        known = true;
-        break;
-      }
-      size_t d = EditDistance(name, k);
-      if (d < best_distance) {
-        best_distance = d;
-        best = k;
-      }
-    }
-    if (known) continue;
+    if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
+    std::string best = ClosestName(name, keys);
     std::string message = "unknown key";
     if (!best.empty()) message += " (did you mean \"" + best + "\"?)";
     Fail(kv.first, name, message);

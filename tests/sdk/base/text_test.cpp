@@ -1,10 +1,13 @@
-// Tests of hex, base64 and UTF-8 helpers.
+// Tests of hex, base64, UTF-8 and name-suggestion helpers.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "base/base64.h"
 #include "base/hex.h"
+#include "base/suggest.h"
 #include "base/utf8.h"
 
 namespace nightjar {
@@ -52,6 +55,22 @@ TEST(Utf8, RepairReplacesEachBadRunOnce) {
   EXPECT_EQ(replaced, 3u);
   EXPECT_EQ(RepairUtf8("fine \xc3\xa9", &replaced), "fine \xc3\xa9");
   EXPECT_EQ(replaced, 0u);
+}
+
+TEST(Suggest, EditDistanceCountsInsertionsDeletionsAndSubstitutions) {
+  EXPECT_EQ(EditDistance("", ""), 0u);
+  EXPECT_EQ(EditDistance("endpoint", "endpoint"), 0u);
+  EXPECT_EQ(EditDistance("endpont", "endpoint"), 1u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+}
+
+TEST(Suggest, ClosestNameSuggestsOnlyNearMisses) {
+  std::vector<std::string> keys = {"include", "exclude", "start_at"};
+  EXPECT_EQ(ClosestName("inclde", keys), "include");
+  EXPECT_EQ(ClosestName("excluded", keys), "exclude");
+  EXPECT_EQ(ClosestName("parser", keys), "");
+  EXPECT_EQ(ClosestName("x", {}), "");
 }
 
 }  // namespace
