@@ -121,18 +121,41 @@ void ReadDockerInput(ConfigNode& node, FileInputConfig* out) {
   if (node.Has("label_attributes")) d.label_attributes = node.StringMap("label_attributes");
 }
 
+void ReadJournalInput(ConfigNode& node, FileInputConfig* out) {
+  journal::JournalOptions& j = out->journal;
+  j.directory = node.String("directory", "");
+  if (!j.directory.empty() && j.directory[0] != '/') {
+    node.Error("directory", "must be an absolute path (a directory of journal files)");
+  }
+  j.selection.units = ReadPatterns(node, "units", {});
+  j.selection.identifiers = ReadPatterns(node, "identifiers", {});
+  // The journal keeps its history: by default only what is written from the first start on is
+  // shipped (later starts resume from the saved cursor either way).
+  out->start_at_end = node.Enum("start_at", "end", {"beginning", "end"}) == "end";
+  out->service_name = node.String("service_name", out->name);
+  out->resource = node.StringMap("resource");
+  out->max_line_size = node.Bytes("max_line_size", out->max_line_size);
+  if (out->max_line_size < 64 || out->max_line_size > (64ull << 20)) {
+    node.Error("max_line_size", "must be between 64B and 64MiB");
+  }
+}
+
 void ReadInput(ConfigNode node, FileInputConfig* out) {
-  out->type = node.Enum("type", "file", {"file", "docker"});
+  out->type = node.Enum("type", "file", {"file", "docker", "journal"});
   if (out->type == "docker") {
     node.AllowKeys({"name", "type", "socket", "data_root", "include", "exclude", "label_attributes",
                     "service_name", "resource", "max_line_size", "long_lines", "multiline",
                     "parser"});
+  } else if (out->type == "journal") {
+    node.AllowKeys({"name", "type", "directory", "units", "identifiers", "start_at", "service_name",
+                    "resource", "max_line_size"});
   } else {
     node.AllowKeys({"name", "type", "include", "exclude", "start_at", "service_name", "resource",
                     "max_line_size", "long_lines", "multiline", "parser"});
   }
   out->name = node.String("name");
   if (out->name.empty()) node.Error("name", "every input needs a name");
+  if (out->type == "journal") return ReadJournalInput(node, out);
   if (out->type == "docker") ReadDockerInput(node, out);
   ReadFileInputRest(node, out);
 }
@@ -363,9 +386,35 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text, std::string name) {
   return Read(std::move(root));
 }
 
+namespace {
+
+// Returns the resource of `in`'s records. Later entries override earlier ones: the host's, then
+// the agent-wide, then service.name, then the input's own.
+StringPairs InputResource(const AgentConfig& config, const FileInputConfig& in,
+                          const StringPairs& host) {
+  StringPairs resource;
+  auto set = [&](const std::string& key, const std::string& value) {
+    for (auto& kv : resource) {
+      if (kv.first == key) {
+        kv.second = value;
+        return;
+      }
+    }
+    resource.emplace_back(key, value);
+  };
+  for (const auto& [k, v] : host) set(k, v);
+  for (const auto& [k, v] : config.resource) set(k, v);
+  if (!in.service_name.empty()) set("service.name", in.service_name);
+  for (const auto& [k, v] : in.resource) set(k, v);
+  return resource;
+}
+
+}  // namespace
+
 Result<std::vector<TailInput>> CompileInputs(const AgentConfig& config, const StringPairs& host) {
   std::vector<TailInput> out;
   for (const FileInputConfig& in : config.inputs) {
+    if (in.type == "journal") continue;  // read by a JournalInput, not the file tailer
     TailInput input;
     input.name = in.name;
     if (in.type == "docker") input.format = LineFormat::kDockerJson;
@@ -388,24 +437,27 @@ Result<std::vector<TailInput>> CompileInputs(const AgentConfig& config, const St
       if (!rules.ok()) return rules.status().WithContext("input " + in.name);
       input.multiline = std::move(*rules);
     }
-    // Later entries override earlier ones: host, then agent-wide, then the input's own.
-    auto set = [&](const std::string& key, const std::string& value) {
-      for (auto& kv : input.resource) {
-        if (kv.first == key) {
-          kv.second = value;
-          return;
-        }
-      }
-      input.resource.emplace_back(key, value);
-    };
-    for (const auto& [k, v] : host) set(k, v);
-    for (const auto& [k, v] : config.resource) set(k, v);
-    if (!in.service_name.empty()) set("service.name", in.service_name);
-    for (const auto& [k, v] : in.resource) set(k, v);
+    input.resource = InputResource(config, in, host);
     if (in.type == "docker") {
       input.source = std::make_shared<docker::ContainerWatcher>(in.docker, input.resource);
     }
     out.push_back(std::move(input));
+  }
+  return out;
+}
+
+std::vector<journal::JournalInputSpec> CompileJournalInputs(const AgentConfig& config,
+                                                            const StringPairs& host) {
+  std::vector<journal::JournalInputSpec> out;
+  for (const FileInputConfig& in : config.inputs) {
+    if (in.type != "journal") continue;
+    journal::JournalInputSpec spec;
+    spec.name = in.name;
+    spec.options = in.journal;
+    spec.start_at_end = in.start_at_end;
+    spec.max_message_size = static_cast<size_t>(in.max_line_size);
+    spec.resource = InputResource(config, in, host);
+    out.push_back(std::move(spec));
   }
   return out;
 }

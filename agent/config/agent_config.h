@@ -24,6 +24,12 @@
 //       exclude: {names: [...], images: [...], labels: {...}}
 //       label_attributes: {com.docker.compose.service: service.name}
 //       multiline: ...                       # and parser, max_line_size, resource, ...
+//     - name: journal
+//       type: journal                        # the systemd journal (libsystemd's sd-journal)
+//       directory: /var/log/journal/remote   # default: the local system journal
+//       units: [nginx.service]               # and/or identifiers: [sshd]; default: every entry
+//       start_at: end                        # or beginning (applies until a cursor is saved)
+//       service_name: journal                # and resource, max_line_size
 //   host_metrics:
 //     enabled: true
 //     collection_interval: 10s
@@ -52,6 +58,7 @@
 #include "inputs/docker/container_watcher.h"
 #include "inputs/file_tail/file_tailer.h"
 #include "inputs/host_metrics/host_metrics.h"
+#include "inputs/journal/journal_input.h"
 #include "pipeline/batch_builder.h"
 #include "queue/persistent_queue.h"
 
@@ -79,7 +86,7 @@ struct ParserConfig {
 
 struct FileInputConfig {
   std::string name;
-  std::string type = "file";  // file or docker
+  std::string type = "file";  // file, docker or journal
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   bool start_at_end = false;
@@ -89,7 +96,8 @@ struct FileInputConfig {
   LongLines long_lines = LongLines::kSplit;
   std::optional<MultilineConfig> multiline;
   ParserConfig parser;
-  docker::DockerOptions docker;  // type docker: socket, data_root, include/exclude, labels
+  docker::DockerOptions docker;     // type docker: socket, data_root, include/exclude, labels
+  journal::JournalOptions journal;  // type journal: directory, units, identifiers
 };
 
 struct AgentConfig {
@@ -114,5 +122,9 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text, std::string name);
 // Compiles the inputs for the file tailer; `host` is the host's resource attributes, to which
 // each input adds service.name and its own resource attributes.
 Result<std::vector<TailInput>> CompileInputs(const AgentConfig& config, const StringPairs& host);
+
+// Compiles the journal inputs (type journal), with the same resource rules as CompileInputs.
+std::vector<journal::JournalInputSpec> CompileJournalInputs(const AgentConfig& config,
+                                                            const StringPairs& host);
 
 }  // namespace nightjar::agent

@@ -17,8 +17,9 @@
 
 namespace nightjar::agent {
 
-// One atomic step: a batch (possibly empty, for checkpoint-only changes), the checkpoints that
-// advance with it, and the files whose checkpoints are dropped (files let go of).
+// One atomic step: a batch (possibly empty, for checkpoint-only changes), the checkpoints and
+// source cursors that advance with it, and the files whose checkpoints are dropped (files let go
+// of).
 struct CommitRequest {
   // What `body` holds: an encoded ExportLogsServiceRequest (kLogs) or
   // ExportMetricsServiceRequest (kMetrics), in OTLP/protobuf; or empty.
@@ -28,8 +29,11 @@ struct CommitRequest {
   uint32_t records = 0;  // log records, or metric data points
   std::vector<Checkpoint> checkpoints;
   std::vector<FileKey> forget;
+  std::vector<SourceCursor> cursors;
 
-  bool empty() const { return body.empty() && checkpoints.empty() && forget.empty(); }
+  bool empty() const {
+    return body.empty() && checkpoints.empty() && forget.empty() && cursors.empty();
+  }
 };
 
 class BatchSink {

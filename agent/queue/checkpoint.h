@@ -1,5 +1,6 @@
-// What the agent remembers about each file it tails: which file (device, inode and the first
-// bytes), and up to where its content is safely in the persistent queue.
+// What the agent remembers about each source it reads: for a file, which file (device, inode and
+// the first bytes) and up to where its content is safely in the persistent queue; for a source
+// that names its own positions (the systemd journal), the position of the last entry queued.
 //
 // Thread-safety: plain values.
 #pragma once
@@ -28,6 +29,14 @@ struct Checkpoint {
   uint64_t offset = 0;      // every byte before this is in the queue (or was delivered)
   uint32_t flags = 0;
   friend bool operator==(const Checkpoint&, const Checkpoint&) = default;
+};
+
+// The position of an input that reads a source with positions of its own (a journal cursor):
+// every entry up to and including `cursor` is in the queue (or was delivered).
+struct SourceCursor {
+  std::string input;
+  std::string cursor;
+  friend bool operator==(const SourceCursor&, const SourceCursor&) = default;
 };
 
 }  // namespace nightjar::agent

@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   flags INTEGER NOT NULL,
   updated_unix_ns INTEGER NOT NULL,
   PRIMARY KEY(device, inode)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors(
+  input TEXT PRIMARY KEY,
+  cursor TEXT NOT NULL,
+  updated_unix_ns INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '2');
 )sql";
 // A new database gets the version above; an existing one keeps the version it has until
@@ -152,6 +156,7 @@ PersistentQueue::~PersistentQueue() {
   // Fold the WAL into the database so that the next start opens a compact file.
   insert_batch_.reset();
   upsert_checkpoint_.reset();
+  upsert_cursor_.reset();
   delete_checkpoint_.reset();
   front_.reset();
   body_.reset();
@@ -202,6 +207,11 @@ Status PersistentQueue::Prepare() {
                   "updated_unix_ns = excluded.updated_unix_ns"));
   NJ_ASSIGN_OR_RETURN(delete_checkpoint_,
                       db_.Prepare("DELETE FROM checkpoints WHERE device = ? AND inode = ?"));
+  NJ_ASSIGN_OR_RETURN(
+      upsert_cursor_,
+      db_.Prepare("INSERT INTO cursors(input, cursor, updated_unix_ns) VALUES(?, ?, ?) "
+                  "ON CONFLICT(input) DO UPDATE SET cursor = excluded.cursor, "
+                  "updated_unix_ns = excluded.updated_unix_ns"));
   NJ_ASSIGN_OR_RETURN(front_,
                       db_.Prepare("SELECT id, records, created_unix_ns, content_encoding, signal "
                                   "FROM batches ORDER BY id LIMIT 1"));
@@ -231,6 +241,16 @@ Result<std::vector<Checkpoint>> PersistentQueue::LoadCheckpoints() {
     out.push_back(std::move(cp));
   }
   return out;
+}
+
+Result<std::optional<std::string>> PersistentQueue::LoadCursor(const std::string& input) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  NJ_ASSIGN_OR_RETURN(sqlite::Statement select,
+                      db_.Prepare("SELECT cursor FROM cursors WHERE input = ?"));
+  select.Bind(1, input);
+  NJ_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(select.Text(0)));
 }
 
 Status PersistentQueue::MarkInitialized() {
@@ -278,6 +298,10 @@ Status PersistentQueue::Commit(CommitRequest& request) {
           .Bind(7, static_cast<int64_t>(cp.flags))
           .Bind(8, now);
       NJ_RETURN_IF_ERROR(upsert_checkpoint_->Run());
+    }
+    for (const SourceCursor& c : request.cursors) {
+      upsert_cursor_->Bind(1, c.input).Bind(2, c.cursor).Bind(3, now);
+      NJ_RETURN_IF_ERROR(upsert_cursor_->Run());
     }
     for (const FileKey& key : request.forget) {
       delete_checkpoint_->Bind(1, static_cast<int64_t>(key.device))

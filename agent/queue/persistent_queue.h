@@ -2,6 +2,9 @@
 // encoded batches waiting for the collector's acknowledgement, and the checkpoints of the files
 // they came from.
 //
+// The cursors table (journal positions) was added without a schema version change: every open
+// creates it when missing, and an agent that does not know it leaves it alone.
+//
 // Protocol:
 //   - Commit() inserts a batch and upserts the checkpoints of the files whose lines it holds in
 //     ONE transaction. A crash at any moment leaves either both or neither, so a file is never
@@ -86,6 +89,8 @@ class PersistentQueue final : public BatchSink {
 
   // Returns every saved checkpoint.
   Result<std::vector<Checkpoint>> LoadCheckpoints();
+  // Returns the cursor last committed for `input` (a journal input), or nullopt when none was.
+  Result<std::optional<std::string>> LoadCursor(const std::string& input);
   // Returns true when no agent ever ran on this state (start_at: end applies only then).
   bool first_run() const { return first_run_; }
   // Records that the first scan is done, so that later starts read new files from the start.
@@ -138,6 +143,7 @@ class PersistentQueue final : public BatchSink {
   std::optional<sqlite::Statement> insert_batch_;
   std::optional<sqlite::Statement> upsert_checkpoint_;
   std::optional<sqlite::Statement> delete_checkpoint_;
+  std::optional<sqlite::Statement> upsert_cursor_;
   std::optional<sqlite::Statement> front_;
   std::optional<sqlite::Statement> body_;
   std::optional<sqlite::Statement> remove_;

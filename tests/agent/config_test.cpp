@@ -329,5 +329,45 @@ TEST(AgentConfig, DockerInputDefaultsAndErrorsNameTheLine) {
   EXPECT_THAT(start_at.status().message(), HasSubstr("agent.yaml:4:"));
 }
 
+TEST(AgentConfig, ReadsJournalInputsAndCompilesThemApart) {
+  auto config = Parse(
+      "resource: {env: prod}\n"
+      "inputs:\n"
+      "  - {name: files, include: /x/*.log}\n"
+      "  - name: journal\n"
+      "    type: journal\n"
+      "    directory: /var/log/journal/remote\n"
+      "    units: [nginx.service]\n"
+      "    identifiers: [sshd]\n"
+      "    max_line_size: 64KiB\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const FileInputConfig& j = config->inputs[1];
+  EXPECT_EQ(j.type, "journal");
+  EXPECT_EQ(j.journal.directory, "/var/log/journal/remote");
+  EXPECT_EQ(j.journal.selection.units, std::vector<std::string>{"nginx.service"});
+  EXPECT_EQ(j.journal.selection.identifiers, std::vector<std::string>{"sshd"});
+  EXPECT_TRUE(j.start_at_end);  // the journal's history is not shipped by default
+
+  auto files = CompileInputs(*config, {{"host.name", "h"}});
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ((*files)[0].name, "files");
+  auto journals = CompileJournalInputs(*config, {{"host.name", "h"}});
+  ASSERT_EQ(journals.size(), 1u);
+  EXPECT_EQ(journals[0].max_message_size, 64u << 10);
+  EXPECT_THAT(journals[0].resource, ::testing::Contains(std::make_pair(std::string("service.name"),
+                                                                       std::string("journal"))));
+  EXPECT_THAT(journals[0].resource,
+              ::testing::Contains(std::make_pair(std::string("env"), std::string("prod"))));
+}
+
+TEST(AgentConfig, RefusesJournalOptionsThatCannotWork) {
+  auto relative = Parse("inputs:\n  - {name: j, type: journal, directory: logs}\n");
+  EXPECT_THAT(relative.status().message(), HasSubstr("absolute"));
+  EXPECT_THAT(relative.status().message(), HasSubstr("agent.yaml:2:"));
+  auto file_key = Parse("inputs:\n  - {name: j, type: journal, include: /x}\n");
+  EXPECT_THAT(file_key.status().message(), HasSubstr("include"));
+}
+
 }  // namespace
 }  // namespace nightjar::agent
