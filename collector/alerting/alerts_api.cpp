@@ -18,6 +18,7 @@
 #include "alerting/labels.h"
 #include "alerting/time_text.h"
 #include "base/logging.h"
+#include "runtime/http_error.h"
 #include "runtime/units.h"
 
 namespace nightjar::collector::alerting {
@@ -170,36 +171,11 @@ std::string Done(const rapidjson::StringBuffer& buffer) {
 }
 
 Reply ErrorReply(const Status& status) {
-  Reply r;
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-      r.status = 400;
-      break;
-    case StatusCode::kNotFound:
-      r.status = 404;
-      break;
-    case StatusCode::kFailedPrecondition:
-      r.status = 409;
-      break;
-    case StatusCode::kUnauthenticated:
-      r.status = 401;
-      break;
-    case StatusCode::kResourceExhausted:
-      r.status = 413;
-      break;
-    default:
-      log::Error("alerting", "alerts API request failed", {{"error", status.ToString()}});
-      r.status = 500;
-      break;
+  int code = HttpStatusFor(status.code());
+  if (code == 500) {
+    log::Error("alerting", "alerts API request failed", {{"error", status.ToString()}});
   }
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Str(w, "error", status.message());
-  Str(w, "code", StatusCodeName(status.code()));
-  w.EndObject();
-  r.body = Done(buffer);
-  return r;
+  return Reply{code, ErrorJson(status)};
 }
 
 Reply AlertReply(const AlertView& view) {

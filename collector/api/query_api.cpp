@@ -8,6 +8,7 @@
 #include "api/openapi.h"
 #include "base/hex.h"
 #include "base/logging.h"
+#include "runtime/http_error.h"
 #include "store/anomaly_queries.h"
 #include "store/log_queries.h"
 #include "store/metric_queries.h"
@@ -247,34 +248,10 @@ void QueryApi::Serve(const std::string& name, Handler handler, HttpServer::Reque
 }
 
 QueryApi::Reply QueryApi::Error(const Status& status) {
-  Reply r;
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-      r.status = 400;
-      break;
-    case StatusCode::kNotFound:
-      r.status = 404;
-      break;
-    case StatusCode::kUnauthenticated:
-      r.status = 401;
-      break;
-    case StatusCode::kDeadlineExceeded:
-      metrics_->query_timeouts.Get().Inc();
-      r.status = 503;
-      break;
-    default:
-      log::Error("api", "query failed", {{"error", status.ToString()}});
-      r.status = 500;
-      break;
-  }
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  Str(w, "error", status.message());
-  Str(w, "code", StatusCodeName(status.code()));
-  w.EndObject();
-  r.body = Done(buffer);
-  return r;
+  int code = HttpStatusFor(status.code());
+  if (status.code() == StatusCode::kDeadlineExceeded) metrics_->query_timeouts.Get().Inc();
+  if (code == 500) log::Error("api", "query failed", {{"error", status.ToString()}});
+  return Reply{code, ErrorJson(status)};
 }
 
 #define NJ_API_TRY(lhs, expr)                        \
