@@ -343,6 +343,9 @@ void AlertManager::FlushGroups(int64_t now, Changes* ch) {
     } else {
       due = (changed && now - g.notified_at >= route.group_interval.count()) || repeat;
     }
+    // A muted route says nothing now; what it held back is a change (or a repeat) when the
+    // mute ends, as with Alertmanager's time intervals.
+    if (due && RouteMuted(config_, route, now)) due = false;
     if (!due) {
       if (!stored || dropped) ch->set.groups.push_back(g);
       continue;

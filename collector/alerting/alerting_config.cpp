@@ -32,10 +32,25 @@ std::vector<std::string> ReadGroupBy(ConfigNode& node) {
   return group_by;
 }
 
-Route ReadRoute(ConfigNode& item, bool top_level) {
+// Reads a list of time interval names, each of which must be defined under time_intervals.
+std::vector<std::string> ReadIntervalNames(ConfigNode& item, std::string_view key,
+                                           const std::vector<NamedTimeInterval>& intervals) {
+  std::vector<std::string> names = item.Strings(key);
+  for (const std::string& name : names) {
+    bool known = std::any_of(intervals.begin(), intervals.end(),
+                             [&](const NamedTimeInterval& i) { return i.name == name; });
+    if (!known) {
+      item.Error(key, "\"" + name + "\" is not defined under alerting.time_intervals");
+    }
+  }
+  return names;
+}
+
+Route ReadRoute(ConfigNode& item, bool top_level, const std::vector<NamedTimeInterval>& intervals) {
   Route route;
   item.AllowKeys({"match", "matchers", "receivers", "group_by", "group_wait", "group_interval",
-                  "repeat_interval", "send_resolved", "continue", "routes"});
+                  "repeat_interval", "send_resolved", "continue", "routes", "mute_time_intervals",
+                  "active_time_intervals"});
   route.where = item.file() + ": " + item.path();
   for (auto& [name, value] : item.StringMap("match")) {
     auto m = LabelMatcher::Make(name, LabelMatcher::Op::kEqual, value);
@@ -56,13 +71,19 @@ Route ReadRoute(ConfigNode& item, bool top_level) {
   route.repeat_interval = item.Dur("repeat_interval", Duration(0));
   RequirePositive(item, "repeat_interval", route.repeat_interval);
   if (item.Has("send_resolved")) route.send_resolved = item.Bool("send_resolved", true);
+  if (item.Has("mute_time_intervals")) {
+    route.mute_time_intervals = ReadIntervalNames(item, "mute_time_intervals", intervals);
+  }
+  if (item.Has("active_time_intervals")) {
+    route.active_time_intervals = ReadIntervalNames(item, "active_time_intervals", intervals);
+  }
   route.continue_matching = item.Bool("continue", false);
   for (ConfigNode& child : item.Items("routes")) {
     if (!child.IsMap()) {
       child.Error("", "expected a mapping (a child route)");
       continue;
     }
-    route.routes.push_back(ReadRoute(child, false));
+    route.routes.push_back(ReadRoute(child, false, intervals));
   }
   // The top level names no receivers of its own: a top-level route without receivers
   // reaches nobody unless each of its alerts matches a child that names some.
@@ -111,7 +132,7 @@ AlertingConfig ReadAlertingConfig(ConfigNode section) {
   if (section.IsNull()) return c;
   section.AllowKeys({"database", "external_url", "group_by", "group_wait", "group_interval",
                      "repeat_interval", "send_resolved", "max_alerts", "routes", "inhibit_rules",
-                     "flapping", "delivery", "retention"});
+                     "time_intervals", "flapping", "delivery", "retention"});
   c.database = section.String("database");
   c.external_url = section.String("external_url");
   while (!c.external_url.empty() && c.external_url.back() == '/') c.external_url.pop_back();
@@ -124,12 +145,13 @@ AlertingConfig ReadAlertingConfig(ConfigNode section) {
   c.repeat_interval = section.Dur("repeat_interval", c.repeat_interval);
   RequirePositive(section, "repeat_interval", c.repeat_interval);
   c.send_resolved = section.Bool("send_resolved", c.send_resolved);
+  c.time_intervals = ReadTimeIntervals(section);
   for (ConfigNode& item : section.Items("routes")) {
     if (!item.IsMap()) {
       item.Error("", "expected a mapping with at least `receivers: [<instance>]`");
       continue;
     }
-    c.routes.push_back(ReadRoute(item, true));
+    c.routes.push_back(ReadRoute(item, true, c.time_intervals));
   }
   for (ConfigNode& item : section.Items("inhibit_rules")) {
     if (!item.IsMap()) {

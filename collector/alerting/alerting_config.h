@@ -17,11 +17,16 @@
 //         group_by: [alertname, cluster]      # optional: group_by, group_wait, group_interval,
 //         repeat_interval: 1h                 # repeat_interval, send_resolved and receivers
 //         send_resolved: true                 # default to the parent route's
+//         mute_time_intervals: [offhours]     # quiet while any of these intervals holds
+//         active_time_intervals: [business]  # speak only while one of these holds
 //         continue: false
 //         routes:                             # child routes: the deepest match wins
 //           - matchers: ['team="db"']
 //             receivers: [db-pager]
 //       - receivers: [team-webhook]           # no match/matchers: matches every alert
+//     time_intervals:                         # named times for mute/active_time_intervals
+//       - name: offhours                      # (see time_interval.h)
+//         time_intervals: [{times: [{start_time: "18:00", end_time: "24:00"}]}]
 //     inhibit_rules:                          # a firing source alert mutes matching targets
 //       - source_matchers: ['severity="critical"']
 //         target_matchers: ['severity="warning"']
@@ -53,6 +58,7 @@
 
 #include "alerting/label_matcher.h"
 #include "alerting/lifecycle.h"
+#include "alerting/time_interval.h"
 #include "base/status.h"
 #include "plugin_host/plugin_host_config.h"
 #include "runtime/config.h"
@@ -70,9 +76,13 @@ struct Route {
   std::optional<Duration> group_interval;
   Duration repeat_interval{0};        // 0 = the parent's
   std::optional<bool> send_resolved;  // unset = the parent's
-  bool continue_matching = false;     // also try the routes after this one
-  std::vector<Route> routes;          // children
-  std::string where;                  // "collector.yaml: alerting.routes[0]", for messages
+  // Names of time_intervals; unset = the parent's. A muted route's groups are not notified
+  // (they are when the mute ends, as changes or repeats).
+  std::optional<std::vector<std::string>> mute_time_intervals;
+  std::optional<std::vector<std::string>> active_time_intervals;
+  bool continue_matching = false;  // also try the routes after this one
+  std::vector<Route> routes;       // children
+  std::string where;               // "collector.yaml: alerting.routes[0]", for messages
 };
 
 // A firing alert matching `source` mutes the other alerts matching `target` that have the same
@@ -97,6 +107,7 @@ struct AlertingConfig {
   int max_alerts = 1000;  // per notification; the rest are counted in truncated_alerts
   std::vector<Route> routes;
   std::vector<InhibitRule> inhibit_rules;
+  std::vector<NamedTimeInterval> time_intervals;
   FlapPolicy flapping;
 
   struct Delivery {

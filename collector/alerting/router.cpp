@@ -39,6 +39,10 @@ Node Inherit(const Node& parent, const Route& route) {
   if (route.group_interval) node.settings.group_interval = *route.group_interval;
   if (route.repeat_interval.count() > 0) node.settings.repeat_interval = route.repeat_interval;
   if (route.send_resolved) node.settings.send_resolved = *route.send_resolved;
+  if (route.mute_time_intervals) node.settings.mute_time_intervals = *route.mute_time_intervals;
+  if (route.active_time_intervals) {
+    node.settings.active_time_intervals = *route.active_time_intervals;
+  }
   return node;
 }
 
@@ -57,7 +61,23 @@ bool MatchChildren(const std::vector<Route>& routes, const Node& parent, const L
   return matched;
 }
 
+// Returns true when any interval named in `names` holds at `unix_nanos`.
+bool AnyHolds(const AlertingConfig& config, const std::vector<std::string>& names,
+              int64_t unix_nanos) {
+  for (const NamedTimeInterval& interval : config.time_intervals) {
+    bool named = std::find(names.begin(), names.end(), interval.name) != names.end();
+    if (named && Contains(interval, unix_nanos)) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool RouteMuted(const AlertingConfig& config, const RouteMatch& route, int64_t unix_nanos) {
+  if (AnyHolds(config, route.mute_time_intervals, unix_nanos)) return true;
+  return !route.active_time_intervals.empty() &&
+         !AnyHolds(config, route.active_time_intervals, unix_nanos);
+}
 
 std::vector<RouteMatch> MatchRoutes(const AlertingConfig& config, const Labels& labels) {
   std::vector<Node> nodes;

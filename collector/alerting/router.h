@@ -4,8 +4,9 @@
 // order; the first whose matchers all match takes the alert (routes with `continue: true` let
 // the following ones match too), and within it the deepest matching child route decides: a
 // route is used itself only when none of its children matches. A child inherits the receivers,
-// group_by, intervals and send_resolved it does not set. A receiver reached through several
-// routes is notified once, with the settings of the first route that reached it.
+// group_by, intervals, send_resolved and mute/active time intervals it does not set. A receiver
+// reached through several routes is notified once, with the settings of the first route that
+// reached it.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -28,7 +29,13 @@ struct RouteMatch {
   Duration group_interval{0};
   Duration repeat_interval{0};
   bool send_resolved = true;
+  std::vector<std::string> mute_time_intervals;    // names in AlertingConfig::time_intervals
+  std::vector<std::string> active_time_intervals;  // empty = always active
 };
+
+// Returns true when `route` must stay quiet at `unix_nanos`: one of its mute intervals holds, or
+// it has active intervals and none holds.
+bool RouteMuted(const AlertingConfig& config, const RouteMatch& route, int64_t unix_nanos);
 
 // Returns the receivers for `labels`, in route order, each once.
 std::vector<RouteMatch> MatchRoutes(const AlertingConfig& config, const Labels& labels);

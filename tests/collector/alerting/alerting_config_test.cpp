@@ -87,6 +87,35 @@ TEST(AlertingConfig, ErrorsNameTheKeyAndLine) {
   EXPECT_NE(e.find("flapping.max_changes"), std::string::npos) << e;
 }
 
+TEST(AlertingConfig, RoutesNameDefinedTimeIntervals) {
+  auto c = Parse(R"(
+alerting:
+  time_intervals:
+    - name: offhours
+      time_intervals: [{times: [{start_time: "18:00", end_time: "24:00"}]}]
+  routes:
+    - receivers: [hook]
+      mute_time_intervals: [offhours]
+      routes:
+        - matchers: ['severity="page"']
+          active_time_intervals: []
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->time_intervals.size(), 1u);
+  EXPECT_EQ(c->time_intervals[0].name, "offhours");
+  EXPECT_EQ(c->routes[0].mute_time_intervals, std::vector<std::string>{"offhours"});
+  EXPECT_FALSE(c->routes[0].active_time_intervals.has_value());
+  ASSERT_EQ(c->routes[0].routes.size(), 1u);
+  EXPECT_FALSE(c->routes[0].routes[0].mute_time_intervals.has_value());  // inherited
+  EXPECT_EQ(c->routes[0].routes[0].active_time_intervals, std::vector<std::string>{});
+
+  std::string e = Error(
+      "alerting:\n  routes:\n    - receivers: [hook]\n      mute_time_intervals: [weekend]\n");
+  EXPECT_NE(e.find("collector.yaml:4"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"weekend\" is not defined under alerting.time_intervals"), std::string::npos)
+      << e;
+}
+
 TEST(AlertingConfig, UnknownReceiversAreListed) {
   auto c = Parse("alerting:\n  routes:\n    - receivers: [hook, nope]\n");
   ASSERT_TRUE(c.ok());

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "alerting/alert_manager.h"
+#include "alerting/label_matcher.h"
 #include "alerting/labels.h"
 #include "alerting/router.h"
 #include "alerting_test_util.h"
@@ -525,6 +526,67 @@ TEST(GroupingConfig, RejectsBadGroupingAndInhibitRules) {
     ReadAlertingConfig(root->Child("alerting"));
     EXPECT_FALSE(root->ok()) << yaml;
   }
+}
+
+// Returns a named interval holding every day from `start` to `end` (HH:MM, UTC).
+NamedTimeInterval Daily(const std::string& name, int start_minute, int end_minute) {
+  NamedTimeInterval n;
+  n.name = name;
+  TimeIntervalSpec spec;
+  spec.minutes.push_back(IntRange{start_minute, end_minute});
+  n.intervals.push_back(spec);
+  return n;
+}
+
+// The fixture's clock starts at 2023-11-14 22:13:20 UTC.
+TEST(Grouping, AMutedRouteSpeaksWhenTheMuteEnds) {
+  Fixture f;
+  AlertingConfig c = Grouped();
+  c.time_intervals = {Daily("late", 22 * 60, 23 * 60)};
+  c.routes[0].mute_time_intervals = std::vector<std::string>{"late"};
+  f.Open(c);
+  f.manager->SetRules({Rule("cpu")});
+  f.Eval("cpu", {Sample(kWeb1)});
+  f.clock.Advance(seconds(30));
+  f.manager->Tick();
+  EXPECT_TRUE(f.Notifications().empty());      // muted until 23:00
+  f.clock.Set(1'700'002'800'000'000'000 - 1);  // 22:59:59.999999999
+  f.manager->Tick();
+  EXPECT_TRUE(f.Notifications().empty());
+  f.clock.Advance(std::chrono::nanoseconds(1));  // 23:00
+  f.manager->Tick();
+  auto n = f.Notifications();
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(Hosts(n[0], true), (std::set<std::string>{"web-1"}));
+}
+
+TEST(Grouping, ActiveTimeIntervalsAreInheritedAndAChildMayOverrideThem) {
+  Fixture f;
+  AlertingConfig c = Grouped();
+  c.time_intervals = {Daily("night", 23 * 60, 24 * 60)};
+  c.routes[0].active_time_intervals = std::vector<std::string>{"night"};
+  Route paging;  // a child that pages at any time
+  paging.matchers.push_back(*LabelMatcher::Parse("severity=\"page\""));
+  paging.receivers = {"pager"};
+  paging.active_time_intervals = std::vector<std::string>{};
+  Route quiet;  // a child that inherits the parent's hours
+  quiet.matchers.push_back(*LabelMatcher::Parse("severity=\"info\""));
+  c.routes[0].routes = {paging, quiet};
+  f.Open(c);
+  f.manager->SetRules({Rule("cpu")});
+  f.Eval("cpu", {Sample({{"host", "a"}, {"severity", "page"}}),
+                 Sample({{"host", "b"}, {"severity", "info"}})});
+  f.clock.Advance(seconds(30));
+  f.manager->Tick();
+  auto n = f.Notifications();
+  ASSERT_EQ(n.size(), 1u);  // 22:13: only the pager's route is active
+  EXPECT_EQ(n[0].receiver, "pager");
+  f.clock.Set(1'700'002'800'000'000'000);  // 23:00
+  f.manager->Tick();
+  n = f.Notifications();
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[1].receiver, "hook");
+  EXPECT_EQ(Hosts(n[1], true), (std::set<std::string>{"b"}));
 }
 
 }  // namespace
