@@ -47,7 +47,7 @@
 //
 // Thread-safety: every method may be called from any thread. Apply and the operator calls
 // serialize on one mutex and never wait on a receiver: delivery runs on the dispatcher's
-// thread (notification_dispatcher.h).
+// threads, one per receiver (notification_dispatcher.h).
 #pragma once
 
 #include <chrono>

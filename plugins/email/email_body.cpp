@@ -5,9 +5,8 @@
 #include "time_format.h"
 
 namespace nightjar::plugins::email {
-namespace {
 
-std::string Html(std::string_view s) {
+std::string HtmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -33,8 +32,7 @@ std::string Html(std::string_view s) {
   return out;
 }
 
-// Returns "2 alerts firing, 1 resolved." (with the truncated ones counted).
-std::string Counts(const sdk::Notification& n) {
+std::string Summary(const sdk::Notification& n) {
   size_t firing = common::FiringCount(n);
   size_t resolved = n.alert_count() - firing;
   std::string out = std::to_string(firing) + (firing == 1 ? " alert" : " alerts") + " firing, " +
@@ -44,6 +42,10 @@ std::string Counts(const sdk::Notification& n) {
   }
   return out;
 }
+
+namespace {
+
+std::string Html(std::string_view s) { return HtmlEscape(s); }
 
 std::string AlertName(const sdk::Alert& a) {
   return std::string(a.labels().Find("alertname").value_or("alert"));
@@ -59,9 +61,8 @@ std::string When(const sdk::Alert& a) {
 
 }  // namespace
 
-std::string PlainBody(const sdk::Notification& n, const std::string& title,
-                      const std::string& dashboard_url) {
-  std::string out = title + "\n\n" + Counts(n) + "\n";
+std::string PlainAlerts(const sdk::Notification& n) {
+  std::string out;
   for (size_t i = 0; i < n.alert_count(); ++i) {
     sdk::Alert a = n.alert(i);
     out += "\n" + std::string(a.firing() ? "[FIRING] " : "[RESOLVED] ") + AlertName(a) + "\n";
@@ -79,18 +80,19 @@ std::string PlainBody(const sdk::Notification& n, const std::string& title,
     }
     if (!a.generator_url().empty()) out += "  Source: " + std::string(a.generator_url()) + "\n";
   }
+  return out;
+}
+
+std::string PlainBody(const sdk::Notification& n, const std::string& title,
+                      const std::string& dashboard_url) {
+  std::string out = title + "\n\n" + Summary(n) + "\n" + PlainAlerts(n);
   if (!dashboard_url.empty()) out += "\nView in Nightjar: " + dashboard_url + "\n";
   return out;
 }
 
-std::string HtmlBody(const sdk::Notification& n, const std::string& title,
-                     const std::string& dashboard_url) {
+std::string HtmlAlerts(const sdk::Notification& n) {
   // Inline styles only: mail clients drop <style> blocks and external sheets.
-  std::string out =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + Html(title) +
-      "</title></head>\n<body style=\"font-family:sans-serif;font-size:14px;color:#1d1c1d\">\n";
-  out += "<h2 style=\"margin:0 0 8px\">" + Html(title) + "</h2>\n";
-  out += "<p>" + Html(Counts(n)) + "</p>\n";
+  std::string out;
   for (size_t i = 0; i < n.alert_count(); ++i) {
     sdk::Alert a = n.alert(i);
     const char* colour = a.firing() ? "#E01E5A" : "#2EB67D";
@@ -117,6 +119,17 @@ std::string HtmlBody(const sdk::Notification& n, const std::string& title,
     }
     out += "</div>\n";
   }
+  return out;
+}
+
+std::string HtmlBody(const sdk::Notification& n, const std::string& title,
+                     const std::string& dashboard_url) {
+  std::string out =
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + Html(title) +
+      "</title></head>\n<body style=\"font-family:sans-serif;font-size:14px;color:#1d1c1d\">\n";
+  out += "<h2 style=\"margin:0 0 8px\">" + Html(title) + "</h2>\n";
+  out += "<p>" + Html(Summary(n)) + "</p>\n";
+  out += HtmlAlerts(n);
   if (!dashboard_url.empty()) {
     out += "<p><a href=\"" + Html(dashboard_url) + "\">View in Nightjar</a></p>\n";
   }

@@ -1,5 +1,6 @@
 // email: a notifier plugin that mails each notification over SMTP: a multipart message with a
-// plain-text and an HTML body listing the group's alerts (email_body.h, email_message.h),
+// plain-text and an HTML body listing the group's alerts (email_body.h, email_message.h), or
+// as the operator's body templates say (email_templates.h),
 // delivered with STARTTLS or implicit TLS and AUTH PLAIN/LOGIN (smtp_delivery.h), whose
 // outcome follows the server's reply class: 4yz retry later, 5yz fail with its words.
 //
@@ -14,6 +15,7 @@
 #include "alert_template.h"
 #include "email_body.h"
 #include "email_message.h"
+#include "email_templates.h"
 #include "smtp_delivery.h"
 #include "tls_client.h"
 
@@ -101,6 +103,12 @@ class EmailNotifier : public nightjar::sdk::Notifier {
       Option::StringList("to", "Recipients.").Required(),
       Option::StringList("cc", "Recipients in copy."),
       Option::String("subject", "{{ .Title }}", "Template of the subject line."),
+      Option::String("text_template", nullptr,
+                     "Template of the plain-text body; also .Alerts (every alert, listed) and "
+                     ".Summary. Default: the built-in body."),
+      Option::String("html_template", nullptr,
+                     "Template of the HTML body, itself HTML (values are escaped); also .Alerts "
+                     "and .Summary. Default: the built-in body."),
       Option::String("dashboard_url", nullptr,
                      "Link at the end of the mail (default: the collector's URL)."),
       Option::String("hello_name", nullptr, "Name sent with EHLO (default: this host's name)."),
@@ -113,6 +121,8 @@ class EmailNotifier : public nightjar::sdk::Notifier {
       : host_(context.host()),
         delivery_(Settings(context.options())),
         subject_(common::AlertTemplate::Compile("subject", context.options().String("subject"))),
+        bodies_(context.options().String("text_template"),
+                context.options().String("html_template")),
         dashboard_url_(context.options().String("dashboard_url")) {
     const auto& options = context.options();
     from_ = email::ParseMailbox("from", options.String("from"));
@@ -127,14 +137,13 @@ class EmailNotifier : public nightjar::sdk::Notifier {
   NotifyResult Notify(const Notification& notification) override {
     std::string dashboard =
         dashboard_url_.empty() ? std::string(notification.external_url()) : dashboard_url_;
-    std::string title = common::Title(notification);
     email::MessageParts parts;
     parts.from = from_;
     parts.to = to_;
     parts.cc = cc_;
     parts.subject = subject_.Render(notification, dashboard);
-    parts.plain_body = email::PlainBody(notification, title, dashboard);
-    parts.html_body = email::HtmlBody(notification, title, dashboard);
+    parts.plain_body = bodies_.Plain(notification, dashboard);
+    parts.html_body = bodies_.Html(notification, dashboard);
     parts.notification_id = std::string(notification.id());
     parts.date_unix_nanos = host_.NowUnixNanos();
     return delivery_.Send(from_.address, recipients_, email::ComposeMessage(parts));
@@ -144,6 +153,7 @@ class EmailNotifier : public nightjar::sdk::Notifier {
   nightjar::sdk::Host host_;
   email::SmtpDelivery delivery_;
   common::AlertTemplate subject_;
+  email::BodyTemplates bodies_;
   std::string dashboard_url_;
   email::Mailbox from_;
   std::vector<email::Mailbox> to_;

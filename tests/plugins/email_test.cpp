@@ -195,6 +195,15 @@ TEST(EmailOptions, RefusesInvalidValuesAndUnknownKeys) {
                        "create failed: from: \"alerts\" is not a mail address"));
   EXPECT_TRUE(Contains(testing::NotifierRefusal("email", base({{"subject", "{{ .Labels.x }}"}})),
                        "create failed: subject: unknown field \".Labels.x\""));
+  std::string body =
+      testing::NotifierRefusal("email", base({{"html_template", "<p>\n{{ .Nope }}"}}));
+  EXPECT_TRUE(Contains(body, "create failed: html_template: unknown field \".Nope\"")) << body;
+  EXPECT_TRUE(Contains(body, "in \"{{ .Nope }}\" at line 2, column 1")) << body;
+  body = testing::NotifierRefusal("email", base({{"text_template", "{{ .Alerts | upper }} {{"}}));
+  EXPECT_TRUE(Contains(body,
+                       "create failed: text_template: \"{{\" is not closed in \"{{\" at "
+                       "line 1, column 23"))
+      << body;
   EXPECT_TRUE(Contains(testing::NotifierRefusal("email", base({{"password", "pw"}})),
                        "create failed: password is set but username is not"));
   EXPECT_TRUE(Contains(testing::NotifierRefusal("email", base({{"too", "x@example.com"}})),
@@ -286,6 +295,31 @@ TEST_F(EmailTest, UsesAuthLoginWhenAskedAndTheSubjectTemplate) {
   EXPECT_EQ(mails[0].headers.get("Subject", ""),
             "FIRING: HighCPU (1 of 2) https://nightjar.example/alerts");
   EXPECT_TRUE(Contains(mails[0].text, "View in Nightjar: https://nightjar.example/alerts"));
+}
+
+TEST_F(EmailTest, SendsTheBodiesOfItsTemplates) {
+  StartServer({"none", "", ""});
+  Notification n = testing::SampleNotification();
+  n.common_labels.emplace_back("team", "<db>");
+  NotifyOutcome o = Send(
+      Options("none", Scalars({{"text_template",
+                                "Hello {{ .CommonLabels.team }}: {{ .Summary }}\n{{ .Alerts }}"},
+                               {"html_template",
+                                "<h1>{{ .Title }} for {{ .CommonLabels.team }}</h1>{{ .Alerts }}"
+                                "<p>{{ .Summary }}</p>"}})),
+      n);
+  ASSERT_EQ(o.kind, NotifyOutcome::Kind::kDelivered) << testing::Describe(o);
+  std::vector<ReceivedMail> mails = server_->Messages();
+  ASSERT_EQ(mails.size(), 1u);
+  const ReceivedMail& m = mails[0];
+  EXPECT_EQ(m.text.rfind("Hello <db>: 1 alert firing, 1 resolved.\n\n[FIRING] HighCPU\n", 0), 0u)
+      << m.text;
+  EXPECT_TRUE(Contains(m.text, "host = web-2")) << m.text;
+  EXPECT_FALSE(Contains(m.text, "View in Nightjar")) << m.text;
+  EXPECT_EQ(m.html.rfind("<h1>[FIRING:1] HighCPU for &lt;db&gt;</h1><div", 0), 0u) << m.html;
+  EXPECT_TRUE(Contains(m.html, "<code>web-2</code>")) << m.html;
+  EXPECT_TRUE(Contains(m.html, "<p>1 alert firing, 1 resolved.</p>")) << m.html;
+  EXPECT_EQ(m.headers.get("Subject", ""), "[FIRING:1] HighCPU");
 }
 
 TEST_F(EmailTest, DeliversOverImplicitTls) {
