@@ -1,9 +1,12 @@
 // Wiring of the collector's parts; see collector.h.
 #include "collector.h"
 
+#include <utility>
+
 #include "alerting/alerts_api.h"
 #include "base/logging.h"
 #include "config/plugin_check.h"
+#include "config/restart_only.h"
 #include "pipeline/plugin_classifier.h"
 
 namespace nightjar::collector {
@@ -19,8 +22,24 @@ HttpServerOptions ServerOptions(const ListenAddress& listen, int threads, const 
   return o;
 }
 
-bool SameListener(const ListenAddress& a, const ListenAddress& b) {
-  return a.host == b.host && a.port == b.port && a.port != 0;
+bool SameAddress(const ListenAddress& a, const ListenAddress& b) {
+  return a.host == b.host && a.port == b.port;
+}
+
+RetentionOptions Retention(const CollectorConfig& config) {
+  RetentionOptions r;
+  r.logs = config.retention.logs;
+  r.metrics = config.retention.metrics;
+  r.max_bytes = config.retention.max_size;
+  r.interval = config.retention.interval;
+  return r;
+}
+
+QueryApiOptions ApiLimits(const CollectorConfig& config) {
+  QueryApiOptions o;
+  o.query_timeout = config.api.query_timeout;
+  o.max_limit = config.api.max_limit;
+  return o;
 }
 
 }  // namespace
@@ -44,18 +63,29 @@ void Collector::AddAnomalyObserver(std::shared_ptr<AnomalyObserver> observer) {
   anomaly_observers_.push_back(std::move(observer));
 }
 
-void Collector::StartPlugins() {
+std::shared_ptr<plugins::PluginHost> Collector::plugin_host() const {
+  std::lock_guard<std::mutex> lock(plugins_mutex_);
+  return plugin_host_;
+}
+
+std::shared_ptr<DetectionRunner> Collector::detection() const {
+  std::lock_guard<std::mutex> lock(plugins_mutex_);
+  return detection_;
+}
+
+std::shared_ptr<plugins::PluginHost> Collector::StartPlugins(
+    const plugins::PluginHostConfig& config) {
   plugins::PluginHostServices services;
   services.registry = &metrics_.registry();
-  plugin_host_ = plugins::PluginHost::Start(config_.plugins, services);
-  std::vector<plugins::PluginStats> stats = plugin_host_->Stats();
-  if (stats.empty()) return;
+  std::shared_ptr<plugins::PluginHost> host = plugins::PluginHost::Start(config, services);
+  std::vector<plugins::PluginStats> stats = host->Stats();
+  if (stats.empty()) return host;
   // The host logged each refusal; this line says what runs, and where to look.
   int64_t loaded = 0;
   for (const plugins::PluginStats& plugin : stats) loaded += plugin.state == "loaded";
-  bool clean = plugin_host_->problems().empty();
+  bool clean = host->problems().empty();
   log::Level level = clean ? log::Level::kNotice : log::Level::kWarning;
-  if (!log::Enabled(level)) return;
+  if (!log::Enabled(level)) return host;
   log::Write(level, "collector",
              clean ? "plugins started"
                    : "plugins started without the refused ones (logged above; see also GET "
@@ -63,7 +93,39 @@ void Collector::StartPlugins() {
              {{"loaded", loaded},
               {"instances_running", static_cast<int64_t>(CountInstances(stats, "running"))},
               {"instances_refused", static_cast<int64_t>(CountInstances(stats, "failed"))},
-              {"problems", static_cast<int64_t>(plugin_host_->problems().size())}});
+              {"problems", static_cast<int64_t>(host->problems().size())}});
+  return host;
+}
+
+// Returns a started runner for the detector instances of `host`, or null when it has none.
+Result<std::shared_ptr<DetectionRunner>> Collector::StartDetection(
+    const std::shared_ptr<plugins::PluginHost>& host) {
+  if (!host->has_detectors()) return std::shared_ptr<DetectionRunner>();
+  DetectionOptions options;
+  options.queue_max_bytes = config_.pipeline.detection_queue_max_bytes;
+  auto detection = std::make_shared<DetectionRunner>(host, store_->options(), pipeline_.get(),
+                                                     options, &metrics_);
+  detection->AddAnomalyObserver(rules_);
+  for (const auto& observer : anomaly_observers_) detection->AddAnomalyObserver(observer);
+  NJ_RETURN_IF_ERROR(detection->Start());
+  return detection;
+}
+
+// Points the pipeline's hooks at `host`'s classifiers and at `detection`, then stops the runner
+// they replace once the writer no longer calls it.
+void Collector::InstallPlugins(std::shared_ptr<plugins::PluginHost> host,
+                               std::shared_ptr<DetectionRunner> detection) {
+  classifier_hook_->Replace(
+      host->has_classifiers() ? std::make_shared<PluginClassifier>(host, &metrics_) : nullptr);
+  detection_hook_->Replace(detection);
+  std::shared_ptr<DetectionRunner> previous;
+  {
+    std::lock_guard<std::mutex> lock(plugins_mutex_);
+    previous = std::exchange(detection_, std::move(detection));
+    plugin_host_ = std::move(host);
+  }
+  // Its last points are detected and their anomalies stored through the running pipeline.
+  if (previous) previous->Stop();
 }
 
 Status Collector::StartAlerting() {
@@ -71,8 +133,9 @@ Status Collector::StartAlerting() {
   options.database_path = config_.alerting.DatabasePath(config_.data_dir);
   options.config = config_.alerting;
   options.registry = &metrics_.registry();
-  // A copy of the host, not the member: the dispatcher thread must not race Stop()'s reset.
-  options.plugin_host = [host = plugin_host_] { return host; };
+  // Asked on each delivery, so that a reload's new host is used; Stop() stops the dispatcher
+  // before it drops the host.
+  options.plugin_host = [this] { return plugin_host(); };
   NJ_ASSIGN_OR_RETURN(alerts_, alerting::AlertManager::Open(std::move(options)));
   return alerts_->Start();
 }
@@ -91,17 +154,22 @@ void Collector::StartRules() {
                {{"errors", report.Errors()}});
   }
   rules_->Start();
-  if (!config_.rules.dir.empty()) {
-    rules_watcher_ =
-        std::make_unique<rules::RulesDirWatcher>(config_.rules.dir, [this] { ReloadRules(); });
-    rules_watcher_->Start();
-  }
+  WatchRules(config_.rules.dir);
+}
+
+// Watches `dir` (none when empty) instead of the directory watched so far.
+void Collector::WatchRules(const std::string& dir) {
+  if (rules_watcher_) rules_watcher_->Stop();
+  rules_watcher_.reset();
+  if (dir.empty()) return;
+  rules_watcher_ = std::make_unique<rules::RulesDirWatcher>(dir, [this] { ReloadRules(); });
+  rules_watcher_->Start();
 }
 
 rules::LoadReport Collector::ReloadRules() {
   rules::LoadReport report = rules_->Reload();
   if (report.ok()) {
-    log::Notice("collector", "rules reloaded", {{"dir", config_.rules.dir}});
+    log::Notice("collector", "rules reloaded", {{"dir", rules_->Config().dir}});
   } else {
     log::Error("collector", "rule files refused on reload; their previous versions keep running",
                {{"errors", report.Errors()}});
@@ -146,33 +214,28 @@ Status Collector::Start() {
   auto opened = Store::Open(store);
   if (!opened.ok()) return opened.status();
   store_ = std::move(opened).value();
-  StartPlugins();
+  std::shared_ptr<plugins::PluginHost> host = StartPlugins(config_.plugins);
+  {
+    std::lock_guard<std::mutex> lock(plugins_mutex_);
+    plugin_host_ = host;
+  }
   NJ_RETURN_IF_ERROR(StartAlerting());
   StartRules();
 
   PipelineOptions pipeline;
   pipeline.queue_max_bytes = config_.pipeline.queue_max_bytes;
   pipeline.max_batch_bytes = config_.pipeline.max_batch_bytes;
-  pipeline.retention.logs = config_.retention.logs;
-  pipeline.retention.metrics = config_.retention.metrics;
-  pipeline.retention.max_bytes = config_.retention.max_size;
-  pipeline.retention.interval = config_.retention.interval;
+  pipeline.retention = Retention(config_);
   pipeline_ = std::make_unique<Pipeline>(store_.get(), pipeline, &metrics_);
-  // Classifiers first, so that enrichers added by others see classified records.
-  if (plugin_host_->has_classifiers()) {
-    pipeline_->AddLogEnricher(std::make_shared<PluginClassifier>(plugin_host_, &metrics_));
-  }
+  // Classifiers first, so that enrichers added by others see classified records. The hooks are
+  // installed even without such instances: a reload may bring some.
+  classifier_hook_ = std::make_shared<ReplaceableEnricher>();
+  detection_hook_ = std::make_shared<ReplaceableCommitObserver>();
+  pipeline_->AddLogEnricher(classifier_hook_);
   for (const auto& enricher : enrichers_) pipeline_->AddLogEnricher(enricher);
-  if (plugin_host_->has_detectors()) {
-    DetectionOptions detection;
-    detection.queue_max_bytes = config_.pipeline.detection_queue_max_bytes;
-    detection_ = std::make_shared<DetectionRunner>(plugin_host_, store_->options(), pipeline_.get(),
-                                                   detection, &metrics_);
-    detection_->AddAnomalyObserver(rules_);
-    for (const auto& observer : anomaly_observers_) detection_->AddAnomalyObserver(observer);
-    NJ_RETURN_IF_ERROR(detection_->Start());
-    pipeline_->AddCommitObserver(detection_);
-  }
+  NJ_ASSIGN_OR_RETURN(std::shared_ptr<DetectionRunner> runner, StartDetection(host));
+  InstallPlugins(host, std::move(runner));
+  pipeline_->AddCommitObserver(detection_hook_);
   pipeline_->AddCommitObserver(rules_);
   for (const auto& observer : observers_) pipeline_->AddCommitObserver(observer);
   pipeline_->Start();
@@ -188,31 +251,46 @@ Status Collector::Start() {
       [this] { return store_ ? static_cast<double>(store_->FileBytes()) : 0.0; });
   metrics_.registry().GaugeFunction(
       "nightjar_collector_detection_queue_points",
-      "Committed metric points waiting for the detector plugins.",
-      [this] { return detection_ ? static_cast<double>(detection_->queued_points()) : 0.0; });
+      "Committed metric points waiting for the detector plugins.", [this] {
+        std::shared_ptr<DetectionRunner> current = detection();
+        return current ? static_cast<double>(current->queued_points()) : 0.0;
+      });
   metrics_.registry().GaugeFunction("nightjar_collector_ready",
                                     "1 when the store is open and the writer runs.",
                                     [this] { return Ready() ? 1.0 : 0.0; });
 
   receiver_ = std::make_unique<OtlpHttpReceiver>(config_.receiver, &ingest_auth_, pipeline_.get(),
                                                  &metrics_);
-  QueryApiOptions api;
-  api.query_timeout = config_.api.query_timeout;
-  api.max_limit = config_.api.max_limit;
-  api_ = std::make_unique<QueryApi>(store_.get(), &api_auth_, api, &metrics_, plugin_host_);
+  api_ = std::make_unique<QueryApi>(store_.get(), &api_auth_, ApiLimits(config_), &metrics_,
+                                    [this] { return plugin_host(); });
+  otlp_server_ = MakeOtlpServer(config_);
+  if (!SharesListener(config_)) api_server_ = MakeApiServer(config_);
+  NJ_RETURN_IF_ERROR(otlp_server_->Start());
+  if (api_server_) NJ_RETURN_IF_ERROR(api_server_->Start());
+  return Status::Ok();
+}
 
-  otlp_server_ = std::make_unique<HttpServer>(
-      ServerOptions(config_.receiver.listen, config_.receiver.threads, "otlp"));
-  receiver_->Register(*otlp_server_);
-  RegisterOps(*otlp_server_);
-  HttpServer* api_server = otlp_server_.get();
-  if (!SameListener(config_.receiver.listen, config_.api.listen)) {
-    api_server_ =
-        std::make_unique<HttpServer>(ServerOptions(config_.api.listen, config_.api.threads, "api"));
-    api_server = api_server_.get();
-    RegisterOps(*api_server_);
-  }
-  api_->Register(*api_server);
+// The OTLP listener: the receiver and the operational endpoints, and the API when it shares
+// the listener.
+std::unique_ptr<HttpServer> Collector::MakeOtlpServer(const CollectorConfig& config) {
+  auto server = std::make_unique<HttpServer>(
+      ServerOptions(config.receiver.listen, config.receiver.threads, "otlp"));
+  receiver_->Register(*server);
+  RegisterOps(*server);
+  if (SharesListener(config)) RegisterApi(*server);
+  return server;
+}
+
+std::unique_ptr<HttpServer> Collector::MakeApiServer(const CollectorConfig& config) {
+  auto server =
+      std::make_unique<HttpServer>(ServerOptions(config.api.listen, config.api.threads, "api"));
+  RegisterOps(*server);
+  RegisterApi(*server);
+  return server;
+}
+
+void Collector::RegisterApi(HttpServer& server) {
+  api_->Register(server);
   alerting::AlertsApiHooks hooks;
   hooks.authorize = [this](std::string_view authorization) {
     if (api_auth_.Check(authorization)) return true;
@@ -222,11 +300,8 @@ Status Collector::Start() {
   hooks.observe = [this](const std::string& handler, int status, double seconds) {
     metrics_.RecordHttp(handler, status, seconds);
   };
-  alerting::RegisterAlertRoutes(*api_server, *alerts_, hooks);
-  RegisterRulesRoutes(*api_server);
-  NJ_RETURN_IF_ERROR(otlp_server_->Start());
-  if (api_server_) NJ_RETURN_IF_ERROR(api_server_->Start());
-  return Status::Ok();
+  alerting::RegisterAlertRoutes(server, *alerts_, hooks);
+  RegisterRulesRoutes(server);
 }
 
 void Collector::Stop() {
@@ -237,11 +312,12 @@ void Collector::Stop() {
   // Detection between the two: the last commits queue points for it (observers run after the
   // requests were answered, so wait for the writer to be idle), and the anomalies it finds are
   // written by the pipeline.
-  if (detection_) {
+  std::shared_ptr<DetectionRunner> runner = detection();
+  if (runner) {
     if (pipeline_ && !pipeline_->WaitIdle(std::chrono::seconds(30))) {
       log::Warning("collector", "the writer did not become idle; stopping detection anyway");
     }
-    detection_->Stop();
+    runner->Stop();
   }
   if (pipeline_) pipeline_->Stop();
   // The rules after the last commits and anomalies were handed to them; then the lifecycle,
@@ -257,13 +333,16 @@ void Collector::Stop() {
   api_.reset();
   receiver_.reset();
   pipeline_.reset();
-  detection_.reset();
+  classifier_hook_.reset();
+  detection_hook_.reset();
   rules_watcher_.reset();
   rules_.reset();
   alerts_.reset();
   store_.reset();
   // Last: the enricher and the detection runner held it; its instances are destroyed here
   // unless someone else still holds it.
+  std::lock_guard<std::mutex> lock(plugins_mutex_);
+  detection_.reset();
   plugin_host_.reset();
 }
 
@@ -288,6 +367,109 @@ void Collector::RegisterOps(HttpServer& server) {
     metrics_.RecordHttp("metrics", 200, 0);
     HttpServer::Send(res, 200, metrics::kContentType, metrics_.registry().Render());
   });
+}
+
+// A new configuration's parts that can fail to start, started beside the running ones. Whatever
+// was not taken over is stopped when it goes out of scope, so a failed reload leaves nothing.
+struct Collector::Prepared {
+  std::shared_ptr<plugins::PluginHost> host;
+  std::shared_ptr<DetectionRunner> detection;
+  std::unique_ptr<HttpServer> otlp_server;  // null: the running listener stays
+  std::unique_ptr<HttpServer> api_server;   // null: the running listener (if any) stays
+
+  ~Prepared() {
+    if (api_server) api_server->Stop();
+    if (otlp_server) otlp_server->Stop();
+    if (detection) detection->Stop();
+  }
+};
+
+// Refuses `next` when a start with it would not run as configured: a configured plugin instance
+// refused (as --check-config says), a route to a receiver that is no notifier instance, a rule
+// file that does not load.
+Status Collector::CheckReloadable(const CollectorConfig& next, const ConfigLocator& locator) const {
+  std::vector<std::string> problems;
+  PluginCheck plugins = CheckPlugins(next.plugins, locator);
+  if (plugins.instances_refused > 0) {
+    problems.insert(problems.end(), plugins.problems.begin(), plugins.problems.end());
+  }
+  for (const std::string& problem : alerting::UnknownReceivers(next.alerting, next.plugins)) {
+    problems.push_back(problem);
+  }
+  // Loaded by an engine of its own, so that the running rules stay untouched if one fails.
+  rules::RulesEngineOptions options;
+  options.config = next.rules;
+  rules::RulesEngine engine(options);
+  rules::LoadReport report = engine.Load();
+  if (!report.ok()) problems.push_back(report.Errors());
+  if (problems.empty()) return Status::Ok();
+  std::string message;
+  for (const std::string& problem : problems) {
+    message += (message.empty() ? "" : "; ") + problem;
+  }
+  return InvalidArgument(message);
+}
+
+// Starts the new plugin host (and its detection runner) and binds the listeners whose address
+// changed. Nothing running changes yet.
+Status Collector::PrepareReload(const CollectorConfig& next, Prepared* prepared) {
+  prepared->host = StartPlugins(next.plugins);
+  NJ_ASSIGN_OR_RETURN(prepared->detection, StartDetection(prepared->host));
+  if (!SameAddress(config_.receiver.listen, next.receiver.listen)) {
+    prepared->otlp_server = MakeOtlpServer(next);
+    NJ_RETURN_IF_ERROR(prepared->otlp_server->Start());
+  }
+  if (api_server_ && !SameAddress(config_.api.listen, next.api.listen)) {
+    prepared->api_server = MakeApiServer(next);
+    NJ_RETURN_IF_ERROR(prepared->api_server->Start());
+  }
+  return Status::Ok();
+}
+
+// Applies the settings that take no preparation; they cannot fail.
+void Collector::ApplySettings(const CollectorConfig& next) {
+  ingest_auth_.Replace(next.auth.ingest_tokens);
+  api_auth_.Replace(next.auth.api_tokens);
+  pipeline_->SetRetention(Retention(next));
+  api_->SetOptions(ApiLimits(next));
+  // After the plugin host: the routes may name notifier instances it just started.
+  alerts_->SetConfig(next.alerting);
+  rules::LoadReport report = rules_->Reconfigure(next.rules);
+  if (!report.ok()) {
+    // The files changed since they were checked; as on any load, their previous versions run.
+    log::Error("collector", "rule files refused on reload; their previous versions keep running",
+               {{"errors", report.Errors()}});
+  }
+  if (next.rules.dir != config_.rules.dir) WatchRules(next.rules.dir);
+}
+
+Status Collector::Reload(CollectorConfig next, const ConfigLocator& locator) {
+  if (!pipeline_) return FailedPrecondition("the collector is not running");
+  std::vector<RestartOnlyChange> kept = KeepRestartOnly(config_, &next);
+  NJ_RETURN_IF_ERROR(CheckReloadable(next, locator));
+  Prepared prepared;
+  NJ_RETURN_IF_ERROR(PrepareReload(next, &prepared));
+  for (const RestartOnlyChange& change : kept) {
+    log::Warning("collector", change.key + " changed: needs a restart; keeping " + change.running,
+                 {{"key", change.key}, {"running", change.running}, {"wanted", change.wanted}});
+  }
+  InstallPlugins(std::move(prepared.host), std::move(prepared.detection));
+  prepared.detection.reset();
+  ApplySettings(next);
+  // The new listeners already accept; the replaced ones finish the requests they were serving.
+  std::unique_ptr<HttpServer> retired_otlp;
+  std::unique_ptr<HttpServer> retired_api;
+  if (prepared.otlp_server)
+    retired_otlp = std::exchange(otlp_server_, std::move(prepared.otlp_server));
+  if (prepared.api_server) retired_api = std::exchange(api_server_, std::move(prepared.api_server));
+  config_ = std::move(next);
+  if (retired_otlp) retired_otlp->Stop();
+  if (retired_api) retired_api->Stop();
+  log::Notice("collector", "configuration reloaded",
+              {{"otlp_port", static_cast<int64_t>(otlp_port())},
+               {"api_port", static_cast<int64_t>(api_port())},
+               {"kept_for_restart", static_cast<int64_t>(kept.size())}});
+  return Status::Ok();
 }
 
 }  // namespace nightjar::collector

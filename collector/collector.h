@@ -19,7 +19,16 @@
 // Rules and alerting (the `rules:` and `alerting:` sections): the Lua rules engine sees committed
 // log batches and stored anomalies and runs periodic rules; what its rules find goes to the
 // alert lifecycle (alerts.db), which notifies through notifier plugin instances. Rules reload on
-// SIGHUP (main.cpp), POST /api/v1/rules/reload and a change in the rules directory.
+// POST /api/v1/rules/reload and a change in the rules directory.
+//
+// Reload (SIGHUP, main.cpp): Reload() checks a whole new configuration first (plugin instances
+// start, routes name running notifiers, rule files load) and refuses it with nothing changed
+// when a check fails. Otherwise it binds the listeners whose address changed, then swaps in the
+// new plugin host (the classifier and detection hooks of the pipeline are replaceable for
+// this), the tokens, retention, API limits, alerting and rules settings, and only then stops
+// the listeners it replaced. Listeners whose address did not change, the store, the pipeline
+// and everything queued in it stay as they are. Settings only a restart can change
+// (config/restart_only.h) are logged and kept.
 //
 // Hooks for more observers (all before Start()):
 //   AddCommitObserver   OnLogsCommitted(batch, ids) for every committed log batch (on_log),
@@ -28,11 +37,12 @@
 //                       thread)
 //   plugin_host()       Notify(instance, notification) through a notifier plugin
 //
-// Thread-safety: Start()/Stop() and the Add* calls from one thread; accessors from any thread
-// after Start().
+// Thread-safety: Start()/Stop()/Reload() and the Add* calls from one thread; accessors from any
+// thread after Start().
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,9 +50,11 @@
 #include "api/query_api.h"
 #include "auth/bearer_auth.h"
 #include "config/collector_config.h"
+#include "config/config_locator.h"
 #include "detection/anomaly_observer.h"
 #include "detection/detection_runner.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/replaceable_hooks.h"
 #include "plugin_host/plugin_host.h"
 #include "receiver/otlp_http_receiver.h"
 #include "rules/rules_dir_watcher.h"
@@ -88,10 +100,11 @@ class Collector {
   // Returns the plugin host (null before Start() and after Stop()): notifiers are reached
   // through it (Notify, Notifiers), and its Stats() are what GET /api/v1/plugins shows. Hold
   // the shared_ptr while calling into it.
-  std::shared_ptr<plugins::PluginHost> plugin_host() const { return plugin_host_; }
+  std::shared_ptr<plugins::PluginHost> plugin_host() const;
 
-  // Returns the detection runner, or null when no detector instance runs.
-  DetectionRunner* detection() { return detection_.get(); }
+  // Returns the detection runner, or null when no detector instance runs. A reload may replace
+  // it: hold the shared_ptr while calling into it.
+  std::shared_ptr<DetectionRunner> detection() const;
 
   // Returns the alert lifecycle (null before Start() and after Stop()): the rules engine's
   // AlertSink, and what /api/v1/alerts and /api/v1/silences serve.
@@ -100,25 +113,49 @@ class Collector {
   // Returns the Lua rules engine (null before Start() and after Stop()).
   rules::RulesEngine* rules() { return rules_.get(); }
 
-  // Reloads the rule files (SIGHUP, POST /api/v1/rules/reload, a change in the rules
-  // directory): a file with an error is refused with its message, logged, and its previous
-  // version keeps running.
+  // Reloads the rule files (POST /api/v1/rules/reload, a change in the rules directory): a
+  // file with an error is refused with its message, logged, and its previous version keeps
+  // running.
   rules::LoadReport ReloadRules();
 
+  // Applies `next` to the running collector (after Start()) as described above; `locator` adds line
+  // and column to the problems of plugin instances. Fails, with every change left undone, when
+  // `next` is refused or a new listener cannot bind; the message names each problem.
+  Status Reload(CollectorConfig next, const ConfigLocator& locator);
+
  private:
+  // What a reload prepares before anything changes: undone by dropping it.
+  struct Prepared;
+
   void RegisterOps(HttpServer& server);
-  void StartPlugins();
+  void RegisterApi(HttpServer& server);
+  std::unique_ptr<HttpServer> MakeOtlpServer(const CollectorConfig& config);
+  std::unique_ptr<HttpServer> MakeApiServer(const CollectorConfig& config);
+  std::shared_ptr<plugins::PluginHost> StartPlugins(const plugins::PluginHostConfig& config);
+  Result<std::shared_ptr<DetectionRunner>> StartDetection(
+      const std::shared_ptr<plugins::PluginHost>& host);
+  void InstallPlugins(std::shared_ptr<plugins::PluginHost> host,
+                      std::shared_ptr<DetectionRunner> detection);
   Status StartAlerting();
   void StartRules();
+  void WatchRules(const std::string& dir);
   void RegisterRulesRoutes(HttpServer& server);
+  Status CheckReloadable(const CollectorConfig& next, const ConfigLocator& locator) const;
+  Status PrepareReload(const CollectorConfig& next, Prepared* prepared);
+  void ApplySettings(const CollectorConfig& next);
 
   CollectorConfig config_;
   SelfMetrics metrics_;
   std::vector<std::shared_ptr<LogEnricher>> enrichers_;
   std::vector<std::shared_ptr<CommitObserver>> observers_;
   std::vector<std::shared_ptr<AnomalyObserver>> anomaly_observers_;
+  // Guards plugin_host_ and detection_, which a reload replaces while others read them.
+  mutable std::mutex plugins_mutex_;
   std::shared_ptr<plugins::PluginHost> plugin_host_;
   std::shared_ptr<DetectionRunner> detection_;
+  // The pipeline's hooks to the classifier and detector instances of the current host.
+  std::shared_ptr<ReplaceableEnricher> classifier_hook_;
+  std::shared_ptr<ReplaceableCommitObserver> detection_hook_;
   std::unique_ptr<alerting::AlertManager> alerts_;
   std::shared_ptr<rules::RulesEngine> rules_;
   std::unique_ptr<rules::RulesDirWatcher> rules_watcher_;

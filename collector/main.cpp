@@ -51,8 +51,13 @@ $STATE_DIRECTORY, else /var/lib/nightjar if writable, else ./nightjar-data; plug
 the installed plugin directory (below) when it exists.
 test-rules runs rule test files (see docs/rules.md) and exits 0 when every expectation
 holds, 1 with a diff when one does not, 2 when a file cannot be read.
-Signals: SIGTERM/SIGINT stop cleanly (everything acknowledged is committed); SIGHUP reloads
-the rule files (other settings are read at start).
+Signals: SIGTERM/SIGINT stop cleanly (everything acknowledged is committed). SIGHUP re-reads
+the configuration file (with the options above applied again) and applies it without a
+restart: rules, plugin instances, alerting, tokens, retention, API limits, log level and
+listen addresses (only a changed address is rebound). An invalid configuration is refused
+with its error logged and the running one stays. data_dir, store.*, alerting.database,
+pipeline.*, receiver limits and thread counts need a restart: a change is logged and kept
+as running (see docs/operations.md).
 )";
 
 struct Flags {
@@ -194,12 +199,34 @@ bool WritePortsFile(const std::string& path, uint16_t otlp, uint16_t api) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-// Handles SIGHUP: reloads the rule files (a refused file keeps its previous version). The rest
-// of the configuration is read at start only; changing it needs a restart.
-void HandleReload(nightjar::collector::Collector& collector) {
-  nightjar::log::Notice(kComponent,
-                        "SIGHUP received: reloading the rules (other settings need a restart)");
-  collector.ReloadRules();
+// Handles SIGHUP: re-reads the configuration as at start (file, then the command-line
+// overrides) and has the collector apply it. A configuration that does not load or that the
+// collector refuses changes nothing; its error is logged as --check-config prints it. systemd
+// (Type=notify-reload) is told that a reload runs, and when it is over.
+void HandleReload(nightjar::collector::Collector& collector, const Flags& flags) {
+  using namespace nightjar::collector;
+  nightjar::SdNotify(nightjar::SdReloadingMessage());
+  std::string name = flags.config ? *flags.config : "(embedded defaults)";
+  nightjar::log::Notice(kComponent, "SIGHUP received: reloading the configuration",
+                        {{"config", name}});
+  nightjar::Status status = [&]() -> nightjar::Status {
+    NJ_ASSIGN_OR_RETURN(CollectorConfig config, BuildConfig(flags));
+    ConfigLocator locator = flags.config ? ConfigLocator::ForFile(*flags.config) : ConfigLocator();
+    std::string log_level = config.log_level;
+    NJ_RETURN_IF_ERROR(collector.Reload(std::move(config), locator));
+    nightjar::log::Level level;
+    if (nightjar::log::ParseLevel(log_level, &level)) nightjar::log::SetLevel(level);
+    return nightjar::Status::Ok();
+  }();
+  if (!status.ok()) {
+    nightjar::log::Error(kComponent,
+                         "configuration refused; the running configuration stays unchanged",
+                         {{"config", name}, {"error", status.message()}});
+  } else if (flags.ports_file &&
+             !WritePortsFile(*flags.ports_file, collector.otlp_port(), collector.api_port())) {
+    nightjar::log::Error(kComponent, "cannot write the ports file", {{"path", *flags.ports_file}});
+  }
+  nightjar::SdNotify("READY=1\nSTATUS=receiving on port " + std::to_string(collector.otlp_port()));
 }
 
 }  // namespace
@@ -261,7 +288,7 @@ int main(int argc, char** argv) {
       continue;
     }
     if (*sig == SIGHUP) {
-      HandleReload(collector);
+      HandleReload(collector, flags);
       continue;
     }
     nightjar::log::Notice(kComponent, "stopping", {{"signal", strsignal(*sig)}});

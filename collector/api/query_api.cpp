@@ -177,14 +177,23 @@ constexpr int64_t kHour = 3'600'000'000'000;
 }  // namespace
 
 QueryApi::QueryApi(Store* store, const BearerAuth* auth, QueryApiOptions options,
-                   SelfMetrics* metrics, std::shared_ptr<const plugins::PluginHost> plugins,
-                   const Clock* clock)
+                   SelfMetrics* metrics, PluginsProvider plugins, const Clock* clock)
     : store_(store),
       auth_(auth),
       options_(options),
       metrics_(metrics),
       plugins_(std::move(plugins)),
       clock_(clock) {}
+
+void QueryApi::SetOptions(QueryApiOptions options) {
+  std::lock_guard<std::mutex> lock(options_mutex_);
+  options_ = options;
+}
+
+QueryApiOptions QueryApi::Limits() const {
+  std::lock_guard<std::mutex> lock(options_mutex_);
+  return options_;
+}
 
 std::vector<std::pair<std::string, std::string>> QueryApi::Routes() {
   return {{"GET", "/api/v1/logs"},
@@ -272,8 +281,8 @@ QueryApi::Reply QueryApi::Logs(const QueryParams& p) {
   int64_t now = clock_->NowUnixNanos();
   LogQuery q;
   NJ_API_CHECK(ReadLogFilters(p, now, &q));
-  NJ_API_CHECK(ReadKeysetPage(p, now, options_.max_limit, &q));
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_CHECK(ReadKeysetPage(p, now, Limits().max_limit, &q));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(page, SearchLogs(*reader, q));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -288,13 +297,13 @@ QueryApi::Reply QueryApi::LogContext(const QueryParams& p) {
   NJ_API_CHECK(p.AllowOnly({"id", "before", "after", "by"}));
   if (!p.Get("id")) return Error(InvalidArgument("id: required"));
   NJ_API_TRY(id, p.Int("id", 0, 1, INT64_MAX));
-  NJ_API_TRY(before, p.Int("before", 10, 0, options_.max_limit));
-  NJ_API_TRY(after, p.Int("after", 10, 0, options_.max_limit));
+  NJ_API_TRY(before, p.Int("before", 10, 0, Limits().max_limit));
+  NJ_API_TRY(after, p.Int("after", 10, 0, Limits().max_limit));
   std::string by = p.Get("by").value_or("stream");
   if (by != "stream" && by != "file") {
     return Error(InvalidArgument("by: expected stream or file, got \"" + by + "\""));
   }
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(ctx, GetLogContext(*reader, id, static_cast<int>(before), static_cast<int>(after),
                                 by == "file"));
   rapidjson::StringBuffer buffer;
@@ -333,7 +342,7 @@ QueryApi::Reply QueryApi::LogVolume(const QueryParams& p) {
   } else {
     return Error(InvalidArgument("by: expected severity, service or none, got \"" + by + "\""));
   }
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(result, collector::LogVolume(*reader, v));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -364,8 +373,8 @@ QueryApi::Reply QueryApi::LogVolume(const QueryParams& p) {
 
 QueryApi::Reply QueryApi::Metrics(const QueryParams& p) {
   NJ_API_CHECK(p.AllowOnly({"prefix", "limit"}));
-  NJ_API_TRY(limit, p.Int("limit", options_.max_limit, 1, options_.max_limit));
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(limit, p.Int("limit", Limits().max_limit, 1, Limits().max_limit));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(list, ListMetrics(*reader, p.Get("prefix").value_or(""), static_cast<int>(limit)));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -395,8 +404,8 @@ QueryApi::Reply QueryApi::Series(const QueryParams& p) {
   NJ_API_CHECK(p.AllowOnly({"metric", "limit"}, {"attr."}));
   auto metric = p.Get("metric");
   if (!metric || metric->empty()) return Error(InvalidArgument("metric: required"));
-  NJ_API_TRY(limit, p.Int("limit", 100, 1, options_.max_limit));
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(limit, p.Int("limit", 100, 1, Limits().max_limit));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(list, ListSeries(*reader, *metric, p.WithPrefix("attr."), static_cast<int>(limit)));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -445,9 +454,9 @@ QueryApi::Reply QueryApi::MetricQuery(const QueryParams& p) {
   q.aggregation = *parsed;
   q.group_by = p.Get("group_by").value_or("");
   q.filters = p.WithPrefix("attr.");
-  NJ_API_TRY(limit, p.Int("limit", 100, 1, options_.max_limit));
+  NJ_API_TRY(limit, p.Int("limit", 100, 1, Limits().max_limit));
   q.max_series = static_cast<int>(limit);
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(result, QueryMetrics(*reader, q));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -499,7 +508,7 @@ QueryApi::Reply QueryApi::MetricHistogram(const QueryParams& p) {
   int64_t now = clock_->NowUnixNanos();
   NJ_API_TRY(range, ReadRange(p, now, kHour));
   NJ_API_TRY(bins, p.Int("bins", 20, 1, 1000));
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(h, MetricValueHistogram(*reader, *metric, p.WithPrefix("attr."),
                                      static_cast<uint64_t>(range.first),
                                      static_cast<uint64_t>(range.second), static_cast<int>(bins)));
@@ -538,8 +547,8 @@ QueryApi::Reply QueryApi::Anomalies(const QueryParams& p) {
   q.detector = p.Get("detector").value_or("");
   NJ_API_TRY(min_score, p.Double("min_score"));
   q.min_score = min_score;
-  NJ_API_CHECK(ReadKeysetPage(p, now, options_.max_limit, &q));
-  NJ_API_TRY(reader, store_->AcquireReader(options_.query_timeout));
+  NJ_API_CHECK(ReadKeysetPage(p, now, Limits().max_limit, &q));
+  NJ_API_TRY(reader, store_->AcquireReader(Limits().query_timeout));
   NJ_API_TRY(page, SearchAnomalies(*reader, q));
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -555,8 +564,9 @@ QueryApi::Reply QueryApi::Anomalies(const QueryParams& p) {
 
 QueryApi::Reply QueryApi::Plugins(const QueryParams& p) {
   NJ_API_CHECK(p.AllowOnly({}));
-  if (!plugins_) return Reply{200, "{\"plugins\": []}"};
-  return Reply{200, plugins::PluginsJson(plugins_->Stats())};
+  std::shared_ptr<const plugins::PluginHost> host = plugins_ ? plugins_() : nullptr;
+  if (!host) return Reply{200, "{\"plugins\": []}"};
+  return Reply{200, plugins::PluginsJson(host->Stats())};
 }
 
 }  // namespace nightjar::collector

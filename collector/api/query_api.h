@@ -10,11 +10,12 @@
 // Thread-safety: handlers run concurrently on the API server's threads.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <memory>
 
 #include "api/query_params.h"
 #include "auth/bearer_auth.h"
@@ -33,10 +34,15 @@ struct QueryApiOptions {
 
 class QueryApi {
  public:
-  // `plugins` answers GET /api/v1/plugins (null: no plugin host, an empty list).
+  // Returns the plugin host GET /api/v1/plugins describes (null: no host, an empty list); asked
+  // on each request, so that a reload that replaces the host is picked up.
+  using PluginsProvider = std::function<std::shared_ptr<const plugins::PluginHost>()>;
+
   QueryApi(Store* store, const BearerAuth* auth, QueryApiOptions options, SelfMetrics* metrics,
-           std::shared_ptr<const plugins::PluginHost> plugins = nullptr,
-           const Clock* clock = &Clock::System());
+           PluginsProvider plugins = nullptr, const Clock* clock = &Clock::System());
+
+  // Replaces the limits (a configuration reload); requests in progress keep theirs.
+  void SetOptions(QueryApiOptions options);
 
   // Adds the API's routes (including /api/v1/openapi.json) to `server`.
   void Register(HttpServer& server);
@@ -62,14 +68,16 @@ class QueryApi {
   Reply Anomalies(const QueryParams& p);
   Reply Plugins(const QueryParams& p);
   Reply Error(const Status& status);
+  QueryApiOptions Limits() const;
   void Serve(const std::string& name, Handler handler, HttpServer::Request& request,
              HttpServer::Response& response);
 
   Store* store_;
   const BearerAuth* auth_;
+  mutable std::mutex options_mutex_;  // guards options_
   QueryApiOptions options_;
   SelfMetrics* metrics_;
-  std::shared_ptr<const plugins::PluginHost> plugins_;
+  PluginsProvider plugins_;
   const Clock* clock_;
 };
 

@@ -18,8 +18,23 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+BearerAuth::BearerAuth(std::vector<std::string> tokens)
+    : tokens_(std::make_shared<const TokenSet>(std::move(tokens))) {}
+
+std::shared_ptr<const BearerAuth::TokenSet> BearerAuth::Tokens() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return tokens_;
+}
+
+void BearerAuth::Replace(std::vector<std::string> tokens) {
+  auto next = std::make_shared<const TokenSet>(std::move(tokens));
+  std::lock_guard<std::mutex> lock(mutex_);
+  tokens_ = std::move(next);
+}
+
 bool BearerAuth::Check(std::string_view authorization) const {
-  if (tokens_.empty()) return true;
+  std::shared_ptr<const TokenSet> tokens = Tokens();
+  if (tokens->empty()) return true;
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size() ||
       strncasecmp(authorization.data(), kScheme.data(), kScheme.size()) != 0) {
@@ -29,7 +44,7 @@ bool BearerAuth::Check(std::string_view authorization) const {
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   bool match = false;
-  for (const std::string& t : tokens_) match |= ConstantTimeEquals(token, t);  // no early exit
+  for (const std::string& t : *tokens) match |= ConstantTimeEquals(token, t);  // no early exit
   return match;
 }
 

@@ -6,9 +6,12 @@
 // does not reveal how much of a guess was right. With no tokens configured, every request
 // passes (the default configuration listens on localhost only).
 //
-// Thread-safety: immutable after construction; Check() may be called from any thread.
+// Thread-safety: Check(), enabled() and Replace() may be called from any thread; a reload
+// replaces the tokens while requests are being checked, each check seeing one whole set.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,16 +20,25 @@ namespace nightjar::collector {
 
 class BearerAuth {
  public:
-  explicit BearerAuth(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {}
+  explicit BearerAuth(std::vector<std::string> tokens);
 
   // Returns true when no token is required or `authorization` (the header's value, possibly
   // empty) carries a configured token.
   bool Check(std::string_view authorization) const;
 
-  bool enabled() const { return !tokens_.empty(); }
+  // Returns true when a token is required.
+  bool enabled() const { return !Tokens()->empty(); }
+
+  // Replaces the configured tokens (a configuration reload); checks already running finish
+  // with the previous set.
+  void Replace(std::vector<std::string> tokens);
 
  private:
-  std::vector<std::string> tokens_;
+  using TokenSet = std::vector<std::string>;
+  std::shared_ptr<const TokenSet> Tokens() const;
+
+  mutable std::mutex mutex_;  // guards tokens_ (the pointer, not the set it points to)
+  std::shared_ptr<const TokenSet> tokens_;
 };
 
 // Compares two strings in time that depends only on their lengths, not their contents.

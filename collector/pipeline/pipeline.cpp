@@ -81,8 +81,22 @@ Result<std::future<Status>> Pipeline::SubmitMetrics(MetricBatch batch) {
   return Submit(std::move(item));
 }
 
+void Pipeline::SetRetention(RetentionOptions retention) {
+  std::lock_guard<std::mutex> lock(retention_mutex_);
+  pending_retention_ = retention;
+}
+
+void Pipeline::TakePendingRetention() {
+  std::lock_guard<std::mutex> lock(retention_mutex_);
+  if (!pending_retention_) return;
+  options_.retention = *pending_retention_;
+  pending_retention_.reset();
+  next_retention_ns_ = clock_->MonotonicNanos();
+}
+
 void Pipeline::Run() {
   for (;;) {
+    TakePendingRetention();
     int64_t now = clock_->MonotonicNanos();
     Duration wait = std::chrono::nanoseconds(std::max<int64_t>(0, next_retention_ns_ - now));
     auto items =
@@ -171,7 +185,10 @@ void Pipeline::WriteGroup(std::vector<std::unique_ptr<IngestItem>>& items) {
   for (const auto& item : items) queue_.Release(item->bytes);
 }
 
-Result<int64_t> Pipeline::RunRetentionNow() { return RetentionStep(); }
+Result<int64_t> Pipeline::RunRetentionNow() {
+  TakePendingRetention();
+  return RetentionStep();
+}
 
 Result<int64_t> Pipeline::RetentionStep() {
   const RetentionOptions& r = options_.retention;

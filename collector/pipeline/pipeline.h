@@ -29,6 +29,8 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 #include <vector>
@@ -115,6 +117,11 @@ class Pipeline {
   // collector's shutdown: detection must see the last commits before the pipeline stops).
   bool WaitIdle(Duration timeout) { return queue_.WaitEmpty(timeout); }
 
+  // Replaces the retention settings (a configuration reload). The writer thread takes them up
+  // after its current group and runs a retention step at once, so a shorter period applies
+  // without waiting for the old interval.
+  void SetRetention(RetentionOptions retention);
+
   // Runs retention now (on the calling thread, which must not race the writer thread: tests
   // call it before Start() or after Stop()). Returns the rows deleted.
   Result<int64_t> RunRetentionNow();
@@ -129,6 +136,8 @@ class Pipeline {
                    int64_t* stored);
   // Deletes one chunk of expired data; returns rows deleted (0 = nothing left to do).
   Result<int64_t> RetentionStep();
+  // Takes up settings SetRetention left (writer thread).
+  void TakePendingRetention();
 
   Store* store_;
   PipelineOptions options_;
@@ -140,6 +149,9 @@ class Pipeline {
   std::thread thread_;
   std::atomic<bool> running_{false};
   int64_t next_retention_ns_ = 0;
+  std::mutex retention_mutex_;                         // guards pending_retention_
+  std::optional<RetentionOptions> pending_retention_;  // set by SetRetention, taken by Run
+
   int64_t series_cursor_ = 0;
 };
 

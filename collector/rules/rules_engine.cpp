@@ -335,8 +335,22 @@ void RulesEngine::SetSink(alerting::AlertSink* sink) {
   sink_ = sink;
 }
 
+RulesConfig RulesEngine::Config() const {
+  std::lock_guard<std::mutex> lock(config_mutex_);
+  return options_.config;
+}
+
+LoadReport RulesEngine::Reconfigure(RulesConfig config) {
+  {
+    std::lock_guard<std::mutex> lock(config_mutex_);
+    options_.config = std::move(config);
+  }
+  queue_changed_.notify_all();  // the thread's next wake may come sooner now
+  return Load();
+}
+
 LoadReport RulesEngine::Load() {
-  const std::string& dir = options_.config.dir;
+  const std::string dir = Config().dir;
   std::vector<std::pair<std::string, std::string>> sources;
   if (!dir.empty()) {
     std::error_code ec;
@@ -371,7 +385,8 @@ LoadReport RulesEngine::LoadFiles(const std::vector<std::string>& paths) {
 
 LoadReport RulesEngine::LoadSources(std::vector<std::pair<std::string, std::string>> sources) {
   std::sort(sources.begin(), sources.end());
-  SandboxLimits limits{options_.config.max_memory, options_.config.instruction_budget};
+  RulesConfig config = Config();
+  SandboxLimits limits{config.max_memory, config.instruction_budget};
   LoadReport report;
   std::lock_guard<std::mutex> lock(mutex_);
   std::map<std::string, std::unique_ptr<File>> next;
@@ -420,7 +435,7 @@ LoadReport RulesEngine::LoadSources(std::vector<std::pair<std::string, std::stri
                         TriggerName(def.trigger)};
           if (def.trigger != Trigger::kEvery) {
             rule->window =
-                std::make_unique<SlidingWindow>(def.window, options_.config.max_alerts_per_rule);
+                std::make_unique<SlidingWindow>(def.window, Config().max_alerts_per_rule);
           }
           chosen->rules.push_back(std::move(rule));
         }
@@ -536,7 +551,7 @@ void RulesEngine::OnLogsCommitted(const LogBatch& batch, std::span<const int64_t
   size_t n = batch.logs.size();
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (queued_records_ + n > options_.config.queue_max_records) {
+    if (queued_records_ + n > Config().queue_max_records) {
       dropped_ += static_cast<int64_t>(n);
       metrics_.dropped.With({"queue_full"}).Inc(static_cast<double>(n));
       return;
@@ -553,7 +568,7 @@ void RulesEngine::OnAnomaly(const Anomaly& anomaly) {
   if (!has_anomaly_rules_) return;
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (queued_records_ + 1 > options_.config.queue_max_records) {
+    if (queued_records_ + 1 > Config().queue_max_records) {
       ++dropped_;
       metrics_.dropped.With({"queue_full"}).Inc();
       return;
@@ -774,7 +789,7 @@ void RulesEngine::RunEvery(Rule& rule, int64_t now) {
   QueryState qs;
   qs.store = options_.store;
   qs.now_unix_nano = now;
-  qs.timeout = options_.config.query_timeout;
+  qs.timeout = Config().query_timeout;
   f.call = CallState{nullptr, nullptr, nullptr, nullptr, &qs};
   sandbox.set_call_state(&f.call);
   std::vector<RawSample> raw;
@@ -798,7 +813,7 @@ void RulesEngine::RunEvery(Rule& rule, int64_t now) {
   if (!st.ok()) {
     ev.error = st.message();
   } else {
-    size_t limit = options_.config.max_alerts_per_rule;
+    size_t limit = Config().max_alerts_per_rule;
     if (raw.size() > limit) {
       metrics_.dropped.With({"label_limit"}).Inc(static_cast<double>(raw.size() - limit));
       raw.resize(limit);
@@ -857,7 +872,7 @@ void RulesEngine::EvaluateDue(int64_t now) {
 
 int64_t RulesEngine::NextWake() {
   std::lock_guard<std::mutex> lock(mutex_);
-  int64_t next = options_.clock->NowUnixNanos() + options_.config.evaluation_interval.count();
+  int64_t next = options_.clock->NowUnixNanos() + Config().evaluation_interval.count();
   for (auto& [name, f] : files_) {
     for (auto& r : f->rules) {
       if (r->def.trigger == Trigger::kEvery) next = std::min(next, r->next_due);
@@ -912,7 +927,7 @@ void RulesEngine::Run() {
 
 RulesSnapshot RulesEngine::Snapshot() const {
   RulesSnapshot s;
-  s.dir = options_.config.dir;
+  s.dir = Config().dir;
   s.dropped_records = dropped_.load();
   std::lock_guard<std::mutex> lock(status_mutex_);
   s.files = file_status_;

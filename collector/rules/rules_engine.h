@@ -94,6 +94,15 @@ class RulesEngine final : public CommitObserver, public AnomalyObserver {
   LoadReport Load();
   LoadReport Reload() { return Load(); }
 
+  // Replaces the configuration (a reload of the collector's) and loads the directory it names.
+  // The evaluation interval and the queue and alert limits apply at once; the memory and
+  // instruction limits apply to files loaded from now on (an unchanged file keeps its state, and
+  // so the limits it was loaded with).
+  LoadReport Reconfigure(RulesConfig config);
+
+  // Returns the configuration in effect.
+  RulesConfig Config() const;
+
   // Loads exactly these files (paths), as Load() does a directory's (test-rules).
   LoadReport LoadFiles(const std::vector<std::string>& paths);
 
@@ -144,6 +153,7 @@ class RulesEngine final : public CommitObserver, public AnomalyObserver {
   int64_t NextWake();
   void Run();
 
+  mutable std::mutex config_mutex_;  // guards options_.config; taken last, held briefly
   RulesEngineOptions options_;
   RulesMetrics metrics_;
 

@@ -115,7 +115,7 @@ TEST(CollectorBinary, StopsCleanlyOnSigtermAndKeepsWhatItAcknowledged) {
             200);
   kill(p.pid(), SIGHUP);
   ASSERT_TRUE(testing::WaitFor(
-      [&] { return p.log().find("SIGHUP received: reloading the rules") != std::string::npos; }));
+      [&] { return p.log().find("configuration reloaded") != std::string::npos; }));
   EXPECT_EQ(Get(p.api_port(), "/healthz").status, 200);
   EXPECT_EQ(p.Stop(SIGTERM), 0) << p.log();
   ASSERT_TRUE(p.Start(kKeep)) << p.error();
