@@ -2,15 +2,20 @@
 // nightjar-collector; a Lua rule in the collector's rules directory matches a line; the alert
 // fires, and the webhook notifier plugin delivers Alertmanager's webhook JSON to an HTTP server
 // in the test. When the match leaves the rule's window, the resolved notification follows.
+// A route added by a configuration reload (SIGHUP) reaches alerts that were already firing.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "agent_process.h"
@@ -97,22 +102,44 @@ class AlertEndToEnd : public ::testing::Test {
     std::ofstream(dir_ / "rules" / "payments.lua") << text;
   }
 
-  void StartCollector(uint16_t hook_port) {
+  // A rule that fires while an error line about a failed payment is in its 3 s window.
+  void WritePaymentRule() {
+    WriteRule(R"lua(
+rule {
+  name = "PaymentFailed",
+  labels = { severity = "page" },
+  annotations = { summary = "{{ $labels.service }}: {{ $value }} failed payments" },
+  window = "3s",
+  on_log = function(rec)
+    if rec.severity >= nightjar.severity.ERROR and nightjar.contains(rec.body, "payment failed") then
+      return { service = rec.service }
+    end
+  end,
+}
+)lua");
+  }
+
+  // Returns the collector's configuration: the webhook notifier `hook` on `hook_port`, the rules
+  // directory, and `routes` (YAML items under alerting.routes).
+  std::string CollectorConfig(uint16_t hook_port, const std::string& routes) {
+    return std::string("plugins:\n  directory: \"\"\n  paths: [") + NJ_WEBHOOK_PLUGIN +
+           "]\n  instances:\n    - plugin: webhook\n      name: hook\n"
+           "      options: {url: \"http://127.0.0.1:" +
+           std::to_string(hook_port) +
+           "/hook\", timeout: 5s}\n"
+           "rules: {dir: \"" +
+           (dir_ / "rules").string() +
+           "\", evaluation_interval: 500ms}\n"
+           // No batching wait: the tests measure how soon a line becomes a notification.
+           "alerting:\n  group_wait: 0s\n  group_interval: 1s\n"
+           "  routes:\n" +
+           routes;
+  }
+
+  void StartCollector(uint16_t hook_port, const std::string& routes = "    - receivers: [hook]\n") {
     collector_ =
         std::make_unique<collector::testing::CollectorProcess>((dir_ / "collector").string());
-    std::string config =
-        std::string("plugins:\n  directory: \"\"\n  paths: [") + NJ_WEBHOOK_PLUGIN +
-        "]\n  instances:\n    - plugin: webhook\n      name: hook\n"
-        "      options: {url: \"http://127.0.0.1:" +
-        std::to_string(hook_port) +
-        "/hook\", timeout: 5s}\n"
-        "rules: {dir: \"" +
-        (dir_ / "rules").string() +
-        "\", evaluation_interval: 500ms}\n"
-        // No batching wait: the test measures how soon a line becomes a notification.
-        "alerting:\n  group_wait: 0s\n  group_interval: 1s\n"
-        "  routes:\n    - receivers: [hook]\n";
-    ASSERT_TRUE(collector_->Start(config)) << collector_->error();
+    ASSERT_TRUE(collector_->Start(CollectorConfig(hook_port, routes))) << collector_->error();
   }
 
   void StartAgent() {
@@ -141,19 +168,7 @@ class AlertEndToEnd : public ::testing::Test {
 };
 
 TEST_F(AlertEndToEnd, ALoggedLineFiresARuleAndTheWebhookHearsFiringThenResolved) {
-  WriteRule(R"lua(
-rule {
-  name = "PaymentFailed",
-  labels = { severity = "page" },
-  annotations = { summary = "{{ $labels.service }}: {{ $value }} failed payments" },
-  window = "3s",
-  on_log = function(rec)
-    if rec.severity >= nightjar.severity.ERROR and nightjar.contains(rec.body, "payment failed") then
-      return { service = rec.service }
-    end
-  end,
-}
-)lua");
+  WritePaymentRule();
   HookReceiver hook;
   StartCollector(hook.port());
   StartAgent();
@@ -192,6 +207,46 @@ rule {
   EXPECT_EQ(Label(resolved["alerts"][0], "labels", "service"), "shop");
   // Exactly the two notifications: the non-matching lines fired nothing.
   EXPECT_EQ(hook.WaitFor(3, std::chrono::seconds(2)).size(), 2u);
+}
+
+TEST_F(AlertEndToEnd, ARouteAddedByAReloadDeliversTheAlertsAlreadyFiring) {
+  WritePaymentRule();
+  HookReceiver hook;
+  // At first no route reaches the alert: it fires, and nobody hears of it.
+  StartCollector(hook.port(), "    - matchers: ['team=\"nobody\"']\n      receivers: [hook]\n");
+  StartAgent();
+  // A line every 500 ms keeps the alert firing for as long as the test needs.
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    while (writing) {
+      AppendLines({"ERROR payment failed for order 7"});
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  bool fired = false;
+  for (auto deadline = Clock::now() + std::chrono::seconds(30); !fired && Clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+    collector::testing::HttpResult alerts =
+        collector::testing::Get(collector_->api_port(), "/api/v1/alerts?state=firing");
+    fired = alerts.status == 200 && Json(alerts.body)["alerts"].Size() == 1;
+  }
+  ASSERT_TRUE(fired) << "the alert did not fire; collector log:\n" << collector_->log();
+  EXPECT_TRUE(hook.WaitFor(1, std::chrono::seconds(2)).empty());
+
+  // The new configuration routes every alert to the hook; SIGHUP applies it.
+  std::ofstream(dir_ / "collector" / "collector.yaml")
+      << "data_dir: " << (dir_ / "collector" / "data").string() << "\n"
+      << CollectorConfig(hook.port(), "    - receivers: [hook]\n");
+  ::kill(collector_->pid(), SIGHUP);
+  std::vector<std::string> bodies = hook.WaitFor(1, std::chrono::seconds(30));
+  writing = false;
+  writer.join();
+  ASSERT_GE(bodies.size(), 1u) << "no notification after the reload; collector log:\n"
+                               << collector_->log();
+  rapidjson::Document firing = Json(bodies[0]);
+  EXPECT_STREQ(firing["status"].GetString(), "firing") << bodies[0];
+  EXPECT_EQ(Label(firing["alerts"][0], "labels", "alertname"), "PaymentFailed");
+  EXPECT_NE(collector_->log().find("configuration reloaded"), std::string::npos);
 }
 
 }  // namespace
