@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -77,22 +78,87 @@ Status Agent::StartMetricsServer() {
   return Status::Ok();
 }
 
+Result<Agent::Inputs> Agent::BuildInputs(const AgentConfig& config, const AgentConfig* known) {
+  auto existed = [known](const std::string& name) {
+    if (known == nullptr) return false;
+    return std::any_of(known->inputs.begin(), known->inputs.end(),
+                       [&](const FileInputConfig& in) { return in.name == name; });
+  };
+  Inputs inputs;
+  StringPairs host = HostResource();
+  NJ_ASSIGN_OR_RETURN(std::vector<TailInput> files, CompileInputs(config, host));
+  for (TailInput& input : files) input.fresh = known != nullptr && !existed(input.name);
+  inputs.tailer =
+      std::make_unique<FileTailer>(std::move(files), config.tail, config.batch, queue_.get(),
+                                   &metrics_, &Clock::System(), queue_->pool());
+  for (journal::JournalInputSpec& spec : CompileJournalInputs(config, host)) {
+    NJ_ASSIGN_OR_RETURN(std::optional<std::string> cursor, queue_->LoadCursor(spec.name));
+    inputs.journals.push_back(std::make_unique<journal::JournalInput>(
+        std::move(spec), std::move(cursor), queue_.get(), config.batch, queue_->pool(), &metrics_));
+  }
+  if (config.host_metrics.enabled) {
+    NJ_ASSIGN_OR_RETURN(
+        inputs.host_metrics,
+        host_metrics::HostMetricsInput::Create(
+            config.host_metrics,
+            host_metrics::HostMetricsResource(config.host_metrics.root_path, config.resource),
+            queue_.get(), config.batch.gzip_level, &metrics_));
+  }
+  return inputs;
+}
+
+void Agent::NotifyExporter() {
+  std::lock_guard<std::mutex> lock(parts_mutex_);
+  if (exporter_) exporter_->Notify();
+}
+
+void Agent::WakeInputs() {
+  std::lock_guard<std::mutex> lock(parts_mutex_);
+  if (tailer_) tailer_->Wake();
+  for (auto& j : journals_) j->Wake();
+}
+
+void Agent::SwapParts(Inputs& inputs, std::unique_ptr<OtlpExporter>& exporter) {
+  std::lock_guard<std::mutex> lock(parts_mutex_);
+  std::swap(tailer_, inputs.tailer);
+  std::swap(journals_, inputs.journals);
+  std::swap(host_metrics_, inputs.host_metrics);
+  std::swap(exporter_, exporter);
+}
+
+Status Agent::StartInputs(bool first_run) {
+  NJ_ASSIGN_OR_RETURN(std::vector<Checkpoint> checkpoints, queue_->LoadCheckpoints());
+  tailer_->Start(std::move(checkpoints), first_run);
+  stop_.store(false);
+  tail_heartbeat_.store(MonotonicNanos());
+  tail_thread_ = std::thread([this] { TailLoop(); });
+  for (auto& j : journals_) j->Start();
+  if (host_metrics_) host_metrics_->Start();
+  return Status::Ok();
+}
+
+Status Agent::StopInputs(int64_t deadline_nanos) {
+  if (host_metrics_) host_metrics_->Stop();
+  for (auto& j : journals_) j->Stop();
+  stop_.store(true);
+  tailer_->Wake();
+  tail_thread_.join();
+  // The tail thread is gone; the tailer is now used from this thread only.
+  Status drained = tailer_->Drain(deadline_nanos);
+  if (!drained.ok()) {
+    log::Error(kComponent, "could not store the last batch", {{"error", drained.ToString()}});
+  }
+  return drained;
+}
+
 Status Agent::Start() {
   NJ_RETURN_IF_ERROR(LockStateDir());
   NJ_ASSIGN_OR_RETURN(queue_, PersistentQueue::Open(config_.queue));
-  NJ_ASSIGN_OR_RETURN(std::vector<Checkpoint> checkpoints, queue_->LoadCheckpoints());
-  NJ_ASSIGN_OR_RETURN(exporter_, OtlpExporter::Create(config_.exporter, queue_.get(), &metrics_));
-  NJ_ASSIGN_OR_RETURN(std::vector<TailInput> inputs, CompileInputs(config_, HostResource()));
-  tailer_ = std::make_unique<FileTailer>(std::move(inputs), config_.tail, config_.batch,
-                                         queue_.get(), &metrics_, &Clock::System(), queue_->pool());
-  queue_->SetListeners([this] { exporter_->Notify(); }, [this] { tailer_->Wake(); });
-  if (config_.host_metrics.enabled) {
-    NJ_ASSIGN_OR_RETURN(host_metrics_, host_metrics::HostMetricsInput::Create(
-                                           config_.host_metrics,
-                                           host_metrics::HostMetricsResource(
-                                               config_.host_metrics.root_path, config_.resource),
-                                           queue_.get(), config_.batch.gzip_level, &metrics_));
-  }
+  NJ_ASSIGN_OR_RETURN(std::unique_ptr<OtlpExporter> exporter,
+                      OtlpExporter::Create(config_.exporter, queue_.get(), &metrics_));
+  NJ_ASSIGN_OR_RETURN(Inputs inputs, BuildInputs(config_, nullptr));
+  SwapParts(inputs, exporter);
+  queue_->SetListeners([this] { NotifyExporter(); }, [this] { WakeInputs(); });
 
   registry_.Gauge("nightjar_agent_build_info", "The running agent's version.", {"version"})
       .With({NJ_VERSION})
@@ -117,12 +183,9 @@ Status Agent::Start() {
 
   NJ_RETURN_IF_ERROR(StartMetricsServer());
   bool first_run = queue_->first_run();
-  tailer_->Start(std::move(checkpoints), first_run);
-  if (first_run) NJ_RETURN_IF_ERROR(queue_->MarkInitialized());
   exporter_->Start();
-  tail_heartbeat_.store(MonotonicNanos());
-  tail_thread_ = std::thread([this] { TailLoop(); });
-  if (host_metrics_) host_metrics_->Start();
+  NJ_RETURN_IF_ERROR(StartInputs(first_run));
+  if (first_run) NJ_RETURN_IF_ERROR(queue_->MarkInitialized());
   log::Info(kComponent, "reading",
             {{"version", NJ_VERSION},
              {"inputs", static_cast<uint64_t>(config_.inputs.size())},
@@ -149,22 +212,16 @@ Status Agent::Stop() {
   int64_t deadline = MonotonicNanos() + config_.shutdown_grace.count();
   log::Info(kComponent, "stopping: reading ends, flushing what can be sent",
             {{"grace_period", FormatDuration(config_.shutdown_grace)}});
-  if (host_metrics_) host_metrics_->Stop();
-  stop_.store(true);
-  tailer_->Wake();
-  tail_thread_.join();
-  // The tail thread is gone; the tailer is now used from this thread only.
-  Status drained = tailer_->Drain(deadline);
-  if (!drained.ok()) {
-    log::Error(kComponent, "could not store the last batch", {{"error", drained.ToString()}});
-  }
+  Status drained = StopInputs(deadline);
   exporter_->Stop(deadline);
   if (metrics_server_) metrics_server_->Stop();
   uint64_t left = queue_->batches();
   uint64_t records = queue_->records();
-  tailer_.reset();
-  host_metrics_.reset();
-  exporter_.reset();
+  Inputs none;
+  std::unique_ptr<OtlpExporter> no_exporter;
+  SwapParts(none, no_exporter);
+  none = Inputs();
+  no_exporter.reset();
   queue_.reset();
   log::Info(kComponent,
             left == 0 ? "stopped; everything read was delivered"
@@ -173,17 +230,84 @@ Status Agent::Stop() {
   return drained;
 }
 
-Status Agent::Reload(const AgentConfig&) {
-  return Status(StatusCode::kUnimplemented,
-                "reload is not supported yet; restart the agent to apply a new configuration");
+namespace {
+
+// Keeps the running value of a setting that needs a restart, saying so when it changed.
+template <typename T>
+void KeepForRestart(const char* key, const T& running, T* next, const std::string& shown) {
+  if (*next == running) return;
+  log::Warning(kComponent, "setting changed: needs a restart; keeping the running value",
+               {{"key", key}, {"running", shown}});
+  *next = running;
+}
+
+bool SameQueue(const QueueOptions& a, const QueueOptions& b) {
+  return a.path == b.path && a.max_bytes == b.max_bytes && a.synchronous == b.synchronous &&
+         a.hot_bytes == b.hot_bytes && a.buffer_capacity == b.buffer_capacity;
+}
+
+}  // namespace
+
+Status Agent::Reload(const AgentConfig& config) {
+  if (!tail_thread_.joinable()) return FailedPrecondition("the agent is not running");
+  AgentConfig next = config;
+  KeepForRestart("state_dir", config_.state_dir, &next.state_dir, config_.state_dir);
+  if (!SameQueue(next.queue, config_.queue)) {
+    log::Warning(kComponent, "setting changed: needs a restart; keeping the running value",
+                 {{"key", "queue"}, {"running", config_.queue.path}});
+    next.queue = config_.queue;
+  }
+  // Build everything new before touching what runs: a configuration that does not compile
+  // (or a host metrics root that cannot be read) leaves the agent as it was.
+  NJ_ASSIGN_OR_RETURN(std::unique_ptr<OtlpExporter> exporter,
+                      OtlpExporter::Create(next.exporter, queue_.get(), &metrics_));
+  NJ_ASSIGN_OR_RETURN(Inputs inputs, BuildInputs(next, &config_));
+
+  // Stop reading and commit what was read, as a stop does; the queue stays open and keeps
+  // everything it holds, which the new exporter sends.
+  (void)StopInputs(MonotonicNanos() + config_.shutdown_grace.count());
+  exporter_->Stop(MonotonicNanos());
+  SwapParts(inputs, exporter);
+  inputs = Inputs();  // the old parts, all stopped
+  exporter.reset();
+  exporter_->Start();
+  Status started = StartInputs(/*first_run=*/false);
+
+  if (next.metrics_listen != config_.metrics_listen) {
+    if (metrics_server_) metrics_server_->Stop();
+    metrics_server_.reset();
+    config_.metrics_listen = next.metrics_listen;
+    Status listening = StartMetricsServer();
+    if (!listening.ok()) {
+      log::Error(kComponent, "cannot serve the metrics endpoint at its new address",
+                 {{"address", next.metrics_listen}, {"error", listening.ToString()}});
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(parts_mutex_);  // Healthy() reads the exporter's timeout
+    config_ = std::move(next);
+  }
+  NJ_RETURN_IF_ERROR(started);
+  log::Info(kComponent, "configuration reloaded",
+            {{"inputs", static_cast<uint64_t>(config_.inputs.size())},
+             {"files", static_cast<uint64_t>(tailer_->file_count())},
+             {"endpoint", exporter_->url()},
+             {"host_metrics", host_metrics_ ? "on" : "off"},
+             {"queued_batches", queue_->batches()}});
+  return Status::Ok();  // a batch that could not be stored was logged; its lines are read again
 }
 
 bool Agent::Healthy() const {
+  std::lock_guard<std::mutex> lock(parts_mutex_);  // /healthz asks while a reload may swap parts
   int64_t now = MonotonicNanos();
   if (now - tail_heartbeat_.load() > 30 * kSecond) return false;
   // A collection reads small files; one that takes long is stuck (e.g. statvfs on a dead NFS
   // server, which the filesystem scraper's exclusions should then leave out).
   if (host_metrics_ && now - host_metrics_->heartbeat_nanos() > 60 * kSecond) return false;
+  // A journal input wakes at least every retry interval (10 s) even when there is no journal.
+  for (const auto& j : journals_) {
+    if (now - j->heartbeat_nanos() > 60 * kSecond) return false;
+  }
   if (exporter_ == nullptr) return true;
   int64_t exporter_limit = 2 * config_.exporter.timeout.count() + 30 * kSecond;
   return now - exporter_->heartbeat_nanos() <= exporter_limit;

@@ -39,8 +39,35 @@ constexpr char kUsage[] =
     "  --help             show this help\n"
     "  --version          show the version\n"
     "\n"
-    "Signals: SIGTERM/SIGINT stop after flushing (shutdown.grace_period); SIGHUP is\n"
-    "reserved for reloading the configuration.\n";
+    "Signals: SIGTERM/SIGINT stop after flushing (shutdown.grace_period); SIGHUP reloads\n"
+    "the configuration file (an invalid one is refused and the running one kept; state_dir\n"
+    "and queue settings need a restart).\n";
+
+// Handles SIGHUP: reads the configuration file again and applies it; an invalid one is refused
+// with its error, and the running configuration stays.
+void Reload(agent::Agent& running, const std::string& config_path,
+            const std::string& log_level_override) {
+  log::Info("agent", "SIGHUP received: reloading the configuration", {{"path", config_path}});
+  Result<agent::AgentConfig> next = agent::LoadAgentConfig(config_path);
+  if (!next.ok()) {
+    log::Error("agent", "configuration refused; keeping the running one",
+               {{"error", next.status().message()}});
+    return;
+  }
+  log::Level level = log::Level::kInfo;
+  if (!log::ParseLevel(log_level_override.empty() ? next->log_level : log_level_override, &level)) {
+    log::Error("agent", "configuration refused; keeping the running one",
+               {{"error", "unknown log level \"" + next->log_level + "\""}});
+    return;
+  }
+  Status reloaded = running.Reload(*next);
+  if (!reloaded.ok()) {
+    log::Error("agent", "configuration refused; keeping the running one",
+               {{"error", reloaded.ToString()}});
+    return;
+  }
+  log::SetLevel(level);
+}
 
 int Fail(const std::string& message, int code) {
   std::fprintf(stderr, "nightjar-agent: %s\n", message.c_str());
@@ -125,14 +152,9 @@ int main(int argc, char** argv) {
     if (watchdog && running->Healthy()) SdNotify("WATCHDOG=1");
     if (!sig) continue;
     if (*sig == SIGHUP) {
-      Result<agent::AgentConfig> next = agent::LoadAgentConfig(config_path);
-      if (!next.ok()) {
-        log::Error("agent", "new configuration is invalid; keeping the running one",
-                   {{"error", next.status().message()}});
-        continue;
-      }
-      Status reloaded = running->Reload(*next);
-      if (!reloaded.ok()) log::Warning("agent", reloaded.message());
+      SdNotify(SdReloadingMessage());
+      Reload(*running, config_path, log_level);
+      SdNotify("READY=1");
       continue;
     }
     break;  // SIGTERM or SIGINT

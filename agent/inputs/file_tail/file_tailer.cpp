@@ -405,7 +405,7 @@ void FileTailer::Decide(File& f, bool initial) {
   }
   f.held = false;
   f.readable = true;
-  if (initial && first_run_ && f.input->config.start_at_end) {
+  if (initial && (first_run_ || f.input->config.fresh) && f.input->config.start_at_end) {
     // Skip what the file holds, but start at a line boundary.
     size_t window = static_cast<size_t>(std::min<uint64_t>(f.size, kStartAtEndWindow));
     std::string tail(window, '\0');

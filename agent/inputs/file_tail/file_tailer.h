@@ -67,6 +67,9 @@ struct TailInput {
   std::vector<Glob> include;
   std::vector<Glob> exclude;
   bool start_at_end = false;  // for files found at the first start only
+  // The input has no state from an earlier run (a reload added it): start_at applies to the
+  // files it finds at its first scan, as at the agent's very first start.
+  bool fresh = false;
   size_t max_line_size = 1 << 20;
   LongLines long_lines = LongLines::kSplit;
   std::unique_ptr<Parser> parser;  // nullptr: plain
