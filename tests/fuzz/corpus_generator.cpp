@@ -589,6 +589,38 @@ void WriteGzip(CorpusWriter& w) {
   w.Add("bad_not_gzip.gz", "\x1f\x8c not gzip");
 }
 
+// Seeds of the Docker targets: the first byte chooses the piece size (and, with 0x80, an end of
+// the connection after the bytes).
+void WriteDocker(CorpusWriter& w) {
+  w.Target("fuzz_docker_http");
+  const std::string json = R"([{"Id":"abc","Names":["/web"]}])";
+  w.Add("content_length.http",
+        "\x83HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+            std::to_string(json.size()) + "\r\n\r\n" + json);
+  w.Add("chunked_events.http",
+        "\x05HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "1d;ext=1\r\n{\"status\":\"start\",\"id\":\"abc\"}\n\r\n"
+        "1b\r\n{\"status\":\"die\",\"id\":\"abc\"}\n\r\n0\r\n\r\n");
+  w.Add("until_eof.http", "\x82HTTP/1.0 200 OK\r\nServer: Docker\r\n\r\nbody until the end");
+  w.Add("not_found.http", "\x01HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nno such c");
+  w.Add("no_content.http", "\x81HTTP/1.1 204 No Content\r\n\r\n");
+  w.Add("bad_chunk_size.http", "\x07HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+  w.Add("bad_status.http", "\x02HTTP/2 200\r\n\r\n");
+  w.Add("bad_length.http", "\x02HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n");
+  w.Add("cut_body.http", "\x84HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
+
+  w.Target("fuzz_docker_json_log");
+  w.Add("whole_lines.log",
+        "{\"log\":\"hello\\n\",\"stream\":\"stdout\",\"time\":\"2024-05-01T12:00:00.123456789Z\"}\n"
+        "{\"log\":\"oops\\r\\n\",\"stream\":\"stderr\",\"time\":\"2024-05-01T12:00:01Z\"}\n");
+  w.Add("partial_entries.log",
+        "{\"log\":\"aaaa\",\"stream\":\"stdout\"}\n{\"log\":\"err\",\"stream\":\"stderr\"}\n"
+        "{\"log\":\"bbbb\\n\",\"stream\":\"stdout\"}\n{\"log\":\"\\n\",\"stream\":\"stderr\"}\n");
+  w.Add("escapes.log", "{\"log\":\"\\u00e9\\t\\\"q\\\"\\u0000\\n\",\"stream\":\"stdout\"}\n");
+  w.Add("not_docker.log", "plain text\n{\"log\":5}\n[1,2]\n");
+}
+
 }  // namespace
 }  // namespace nightjar::fuzz
 
@@ -604,6 +636,7 @@ int main(int argc, char** argv) {
   nightjar::fuzz::WriteResponses(writer);
   nightjar::fuzz::WriteRpcStatus(writer);
   nightjar::fuzz::WriteGzip(writer);
+  nightjar::fuzz::WriteDocker(writer);
   std::cout << "wrote " << writer.files() << " seeds under " << argv[1] << "\n";
   return writer.ok() ? 0 : 1;
 }

@@ -7,7 +7,7 @@
 namespace nightjar::fuzz {
 
 std::span<const FuzzTarget> AllFuzzTargets() {
-  static constexpr std::array<FuzzTarget, 11> kTargets = {{
+  static constexpr std::array<FuzzTarget, 13> kTargets = {{
       {"fuzz_decode_logs_proto", &FuzzDecodeLogsProto},
       {"fuzz_decode_logs_json", &FuzzDecodeLogsJson},
       {"fuzz_decode_metrics_proto", &FuzzDecodeMetricsProto},
@@ -19,6 +19,8 @@ std::span<const FuzzTarget> AllFuzzTargets() {
       {"fuzz_decode_rpc_status_proto", &FuzzDecodeRpcStatusProto},
       {"fuzz_decode_rpc_status_json", &FuzzDecodeRpcStatusJson},
       {"fuzz_gzip_decompress", &FuzzGzipDecompress},
+      {"fuzz_docker_http", &FuzzDockerHttp},
+      {"fuzz_docker_json_log", &FuzzDockerJsonLog},
   }};
   return kTargets;
 }

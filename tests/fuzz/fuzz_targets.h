@@ -1,4 +1,4 @@
-// The fuzz targets of sdk/otlp, one per decoder of network bytes.
+// The fuzz targets, one per decoder of bytes from elsewhere: sdk/otlp's and the agent's.
 //
 // Each target is a plain function of the input bytes, so that the same source serves two
 // builds: with NJ_FUZZ_LIBFUZZER defined (the fuzz tree), NJ_FUZZ_ENTRY_POINT gives it
@@ -27,6 +27,9 @@ void FuzzDecodeResponseJson(std::string_view input);
 void FuzzDecodeRpcStatusProto(std::string_view input);
 void FuzzDecodeRpcStatusJson(std::string_view input);
 void FuzzGzipDecompress(std::string_view input);
+// The agent's Docker input: the Engine API's HTTP answers, json-file lines and partial entries.
+void FuzzDockerHttp(std::string_view input);
+void FuzzDockerJsonLog(std::string_view input);
 
 // A target: the name of its executable and of its folders under tests/fuzz/corpus and
 // tests/fuzz/regressions, and its function.

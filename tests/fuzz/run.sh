@@ -19,6 +19,7 @@ targets_all=(
   fuzz_decode_response_proto fuzz_decode_response_json
   fuzz_decode_rpc_status_proto fuzz_decode_rpc_status_json
   fuzz_gzip_decompress
+  fuzz_docker_http fuzz_docker_json_log
 )
 
 if (($# < 2)) || ! [[ $2 =~ ^[0-9]+$ ]] || (($2 == 0)); then

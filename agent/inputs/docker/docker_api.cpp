@@ -14,10 +14,8 @@ namespace {
 
 int64_t Now() { return Clock::System().MonotonicNanos(); }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+// An event is a few hundred bytes of JSON; a line this long is not one.
+constexpr size_t kMaxEventBytes = 1 << 20;
 
 }  // namespace
 
@@ -39,11 +37,8 @@ std::string UrlEncode(std::string_view text) {
 void DockerApi::Close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  raw_.clear();
-  body_.clear();
-  chunked_ = eof_ = body_done_ = in_chunk_ = false;
-  chunk_left_ = 0;
-  content_left_.reset();
+  decoder_ = HttpResponseDecoder();
+  eof_ = false;
 }
 
 Status DockerApi::Connect() {
@@ -98,95 +93,23 @@ Status DockerApi::Fill(int64_t deadline_nanos, bool* timed_out) {
   char buf[64 * 1024];
   ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return Status::Ok();
-  if (n < 0)
+  if (n < 0) {
     return Unavailable(std::string("reading from the Docker daemon: ") + std::strerror(errno));
+  }
   if (n == 0) {
     eof_ = true;
-    return Status::Ok();
+    return decoder_.FeedEof();
   }
-  raw_.append(buf, static_cast<size_t>(n));
-  return Status::Ok();
+  return decoder_.Feed(std::string_view(buf, static_cast<size_t>(n)));
 }
 
-Status DockerApi::ReadHead(int64_t deadline_nanos, int* status) {
-  size_t end;
-  while ((end = raw_.find("\r\n\r\n")) == std::string::npos) {
+Status DockerApi::ReadHead(int64_t deadline_nanos) {
+  while (!decoder_.head_done()) {
     if (eof_) return Unavailable("the Docker daemon closed the connection before answering");
     bool timed_out = false;
     NJ_RETURN_IF_ERROR(Fill(deadline_nanos, &timed_out));
     if (timed_out) return Unavailable("the Docker daemon did not answer in time");
   }
-  std::string head = raw_.substr(0, end);
-  raw_.erase(0, end + 4);
-  // "HTTP/1.1 200 OK"
-  size_t sp = head.find(' ');
-  if (sp == std::string::npos) return Internal("malformed answer from the Docker daemon");
-  *status = std::atoi(head.c_str() + sp + 1);
-  size_t pos = head.find("\r\n");
-  while (pos != std::string::npos) {
-    size_t next = head.find("\r\n", pos + 2);
-    std::string line =
-        head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-    size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string name = Lower(line.substr(0, colon));
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      if (name == "transfer-encoding" && Lower(value).find("chunked") != std::string::npos) {
-        chunked_ = true;
-      } else if (name == "content-length") {
-        content_left_ = std::strtoull(value.c_str(), nullptr, 10);
-      }
-    }
-    pos = next;
-  }
-  return Status::Ok();
-}
-
-Status DockerApi::Decode(bool* ended) {
-  *ended = false;
-  if (!chunked_) {
-    if (content_left_) {
-      size_t take = static_cast<size_t>(std::min<uint64_t>(*content_left_, raw_.size()));
-      body_.append(raw_, 0, take);
-      raw_.erase(0, take);
-      *content_left_ -= take;
-      *ended = *content_left_ == 0;
-    } else {
-      body_ += raw_;
-      raw_.clear();
-      *ended = eof_;
-    }
-    return Status::Ok();
-  }
-  while (!raw_.empty()) {
-    if (in_chunk_) {
-      size_t take = static_cast<size_t>(std::min<uint64_t>(chunk_left_, raw_.size()));
-      body_.append(raw_, 0, take);
-      raw_.erase(0, take);
-      chunk_left_ -= take;
-      if (chunk_left_ > 0) return Status::Ok();
-      in_chunk_ = false;
-      continue;
-    }
-    // Between chunks: optional CRLF after data, then "<hex size>[;ext]\r\n".
-    if (raw_.compare(0, 2, "\r\n") == 0) {
-      raw_.erase(0, 2);
-      continue;
-    }
-    size_t eol = raw_.find("\r\n");
-    if (eol == std::string::npos) return Status::Ok();
-    uint64_t size = std::strtoull(raw_.c_str(), nullptr, 16);
-    raw_.erase(0, eol + 2);
-    if (size == 0) {
-      body_done_ = true;
-      *ended = true;
-      return Status::Ok();
-    }
-    in_chunk_ = true;
-    chunk_left_ = size;
-  }
-  *ended = body_done_ || eof_;
   return Status::Ok();
 }
 
@@ -194,12 +117,12 @@ Result<std::string> DockerApi::Get(const std::string& target, Duration timeout) 
   int64_t deadline = Now() + timeout.count();
   NJ_RETURN_IF_ERROR(Connect());
   NJ_RETURN_IF_ERROR(Send(target));
-  int status = 0;
-  NJ_RETURN_IF_ERROR(ReadHead(deadline, &status));
-  for (;;) {
-    bool ended = false;
-    NJ_RETURN_IF_ERROR(Decode(&ended));
-    if (ended) break;
+  Status head = ReadHead(deadline);
+  if (!head.ok()) {
+    Close();
+    return head;
+  }
+  while (!decoder_.ended()) {
     bool timed_out = false;
     NJ_RETURN_IF_ERROR(Fill(deadline, &timed_out));
     if (timed_out) {
@@ -207,7 +130,8 @@ Result<std::string> DockerApi::Get(const std::string& target, Duration timeout) 
       return Unavailable("the Docker daemon did not answer " + target + " in time");
     }
   }
-  std::string body = std::move(body_);
+  int status = decoder_.status();
+  std::string body = std::move(decoder_.body());
   Close();
   if (status == 404) return NotFound(target + ": not found");
   if (status != 200) {
@@ -220,8 +144,8 @@ Result<std::string> DockerApi::Get(const std::string& target, Duration timeout) 
 Status DockerApi::OpenStream(const std::string& target, Duration timeout) {
   NJ_RETURN_IF_ERROR(Connect());
   NJ_RETURN_IF_ERROR(Send(target));
-  int status = 0;
-  Status st = ReadHead(Now() + timeout.count(), &status);
+  Status st = ReadHead(Now() + timeout.count());
+  int status = decoder_.status();
   if (!st.ok() || status != 200) {
     Close();
     return st.ok() ? Unavailable("the Docker daemon answered " + std::to_string(status) + " to " +
@@ -235,15 +159,19 @@ Result<std::optional<std::string>> DockerApi::NextLine(Duration timeout) {
   if (fd_ < 0) return Unavailable("no events stream");
   int64_t deadline = Now() + timeout.count();
   for (;;) {
-    bool ended = false;
-    NJ_RETURN_IF_ERROR(Decode(&ended));
-    size_t nl = body_.find('\n');
+    std::string& body = decoder_.body();
+    size_t nl = body.find('\n');
     if (nl != std::string::npos) {
-      std::string line = body_.substr(0, nl);
-      body_.erase(0, nl + 1);
+      std::string line = body.substr(0, nl);
+      body.erase(0, nl + 1);
       return std::optional<std::string>(std::move(line));
     }
-    if (ended) return Unavailable("the Docker daemon ended the events stream");
+    if (body.size() > kMaxEventBytes) {
+      Close();
+      return Unavailable("an event from the Docker daemon is longer than " +
+                         std::to_string(kMaxEventBytes) + " bytes");
+    }
+    if (decoder_.ended()) return Unavailable("the Docker daemon ended the events stream");
     bool timed_out = false;
     NJ_RETURN_IF_ERROR(Fill(deadline, &timed_out));
     if (timed_out) return std::optional<std::string>();

@@ -1,5 +1,6 @@
 // A small HTTP/1.1 client for the Docker Engine API on its unix socket: one-shot GET requests
 // (listing and inspecting containers) and the never-ending events stream (chunked JSON lines).
+// The answers are decoded by HttpResponseDecoder (bounded, fuzzed).
 //
 // Every call waits at most the time it is given, so the thread using it can notice a stop
 // request; a closed connection or an HTTP error is an error, and the caller reconnects.
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "inputs/docker/http_response_decoder.h"
 #include "runtime/clock.h"
 #include "runtime/units.h"
 
@@ -43,22 +45,14 @@ class DockerApi {
  private:
   Status Connect();
   Status Send(const std::string& target);
-  // Reads more bytes into raw_; false on EOF or error, and on timeout with *timed_out set.
+  // Reads more bytes into the decoder; sets *timed_out when none came before the deadline.
   Status Fill(int64_t deadline_nanos, bool* timed_out);
-  Status ReadHead(int64_t deadline_nanos, int* status);
-  // Moves decoded body bytes from raw_ to body_; returns false when the body ended.
-  Status Decode(bool* ended);
+  Status ReadHead(int64_t deadline_nanos);
 
   std::string socket_path_;
   int fd_ = -1;
-  std::string raw_;   // received, not yet decoded
-  std::string body_;  // decoded body bytes, not yet consumed
-  bool chunked_ = false;
+  HttpResponseDecoder decoder_;
   bool eof_ = false;
-  bool body_done_ = false;
-  uint64_t chunk_left_ = 0;  // bytes left in the current chunk
-  bool in_chunk_ = false;
-  std::optional<uint64_t> content_left_;
 };
 
 // Returns `text` with the characters URL queries need escaped.
