@@ -140,6 +140,7 @@ Status HttpResponseDecoder::ParseHeader(std::string_view line) {
 }
 
 Status HttpResponseDecoder::DecodeBody() {
+  if (ended_) return Status::Ok();  // e.g. a 204: what follows its head is not its body
   if (chunked_) {
     NJ_RETURN_IF_ERROR(DecodeChunks());
   } else if (content_left_) {
