@@ -392,12 +392,48 @@ TEST(HostMetricsFixture, ContainersFromTheCgroupV2TreeEachAResourceOfItsOwn) {
   EXPECT_EQ(*Value(p.metrics, "container.memory.usage"), 512);
 }
 
-TEST(HostMetricsFixture, ContainersNeedCgroupV2) {
+TEST(HostMetricsFixture, ContainersFromACgroupV1Hierarchy) {
+  ContainersScraper scraper(ContainersOptions{});
+  std::vector<ResourceScrape> out;
+  ASSERT_TRUE(
+      scraper.Scrape(FixtureContext(std::string(NJ_AGENT_FIXTURES) + "/host-cgroup1"), &out).ok());
+  ASSERT_EQ(out.size(), 2u);  // ssh.service is no container
+  std::map<std::string, const ResourceScrape*> by_id;
+  for (const ResourceScrape& r : out) {
+    by_id[otlp::FindAttribute(r.resource, "container.id")->string_value()] = &r;
+  }
+  const std::string web(64, 'a');
+  const std::string job(64, 'b');
+  ASSERT_TRUE(by_id.contains(web) && by_id.contains(job));
+  const ResourceScrape& w = *by_id[web];
+  EXPECT_EQ(otlp::FindAttribute(w.resource, "container.name")->string_value(), "web");
+  EXPECT_EQ(otlp::FindAttribute(w.resource, "container.image.tag")->string_value(), "1.25");
+  // cpuacct.stat counts USER_HZ ticks (100 per second here).
+  double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  EXPECT_DOUBLE_EQ(*Value(w.metrics, "container.cpu.time", {{"cpu.mode", "user"}}), 250 / hz);
+  EXPECT_DOUBLE_EQ(*Value(w.metrics, "container.cpu.time", {{"cpu.mode", "kernel"}}), 100 / hz);
+  EXPECT_EQ(*Value(w.metrics, "container.memory.usage"), 100 << 20);
+  EXPECT_EQ(*Value(w.metrics, "container.disk.io",
+                   {{"disk.io.direction", "read"}, {"system.device", "sda"}}),
+            4096);
+  EXPECT_EQ(*Value(w.metrics, "container.disk.io",
+                   {{"disk.io.direction", "write"}, {"system.device", "sda"}}),
+            8192);
+  EXPECT_EQ(PointCount(w.metrics, "container.disk.io"),
+            2u);  // Sync, Async, Total are not bytes by direction
+
+  const ResourceScrape& j = *by_id[job];
+  EXPECT_DOUBLE_EQ(*Value(j.metrics, "container.cpu.time", {{"cpu.mode", "user"}}), 50 / hz);
+  EXPECT_EQ(*Value(j.metrics, "container.memory.usage"), 2048);
+  EXPECT_EQ(FindMetric(j.metrics, "container.disk.io"), nullptr);
+}
+
+TEST(HostMetricsFixture, ContainersNeedACgroupHierarchy) {
   ContainersScraper scraper(ContainersOptions{"/sys/fs/cgroup/system.slice", "/var/lib/docker"});
   std::vector<ResourceScrape> out;
   Status s = scraper.Scrape(FixtureContext(), &out);
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), ::testing::HasSubstr("is not a cgroup v2 hierarchy"));
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("is neither a cgroup v2 hierarchy"));
   EXPECT_TRUE(out.empty());
 }
 
