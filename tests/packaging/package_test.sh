@@ -189,9 +189,10 @@ for pkg in agent collector; do
 done
 ok "conffiles and maintainer scripts"
 
-# Depends: each shared library a binary or plugin needs is named with a version by the
-# package that holds it on this machine (what dpkg-shlibdeps computes); nothing is unversioned
-# but the helpers the maintainer scripts call.
+# Depends: each shared library a binary or plugin needs is named by the package that holds it
+# on this machine (what dpkg-shlibdeps computes). The version is the one the library's symbols
+# file gives for the symbols used, so it may be absent (libsystemd0's journal API dates from
+# its first version); at least one library must carry a version, or nothing was computed.
 ldconfig -p >"$work/ldconfig"
 check_depends() {
   local pkg=$1 deb=$2 root=$work/root-$1
@@ -216,11 +217,13 @@ check_depends() {
         [[ -z $owner ]] || break
       done
       [[ -n $owner ]] || fail "no package owns $path"
-      [[ ", $depends," == *", $owner ("* ]] ||
-        fail "nightjar-$pkg: Depends ($depends) lacks a versioned $owner, which holds $lib"
+      [[ ", $depends," == *", $owner ("* || ", $depends," == *", $owner,"* ]] ||
+        fail "nightjar-$pkg: Depends ($depends) lacks $owner, which holds $lib"
     done < <(objdump -p "$elf" | awk '$1 == "NEEDED" {print $2}')
   done < <(find "$root" -type f \( -perm -u+x -o -name '*.so' \))
   ((elves > 0)) || fail "nightjar-$pkg holds no ELF file"
+  [[ $depends =~ libstdc\+\+6\ \(\>=\ [0-9] ]] ||
+    fail "nightjar-$pkg: Depends ($depends) has no versioned libstdc++6; were they computed?"
   [[ $depends == *adduser* && $depends == *init-system-helpers* ]] ||
     fail "nightjar-$pkg: Depends lacks adduser or init-system-helpers"
 }
