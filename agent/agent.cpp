@@ -266,7 +266,7 @@ Status Agent::Reload(const AgentConfig& config) {
   // Stop reading and commit what was read, as a stop does; the queue stays open and keeps
   // everything it holds, which the new exporter sends.
   (void)StopInputs(MonotonicNanos() + config_.shutdown_grace.count());
-  exporter_->Stop(MonotonicNanos());
+  exporter_->HandOver(MonotonicNanos() + config_.exporter.timeout.count());
   SwapParts(inputs, exporter);
   inputs = Inputs();  // the old parts, all stopped
   exporter.reset();

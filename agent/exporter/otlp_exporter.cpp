@@ -72,10 +72,15 @@ void OtlpExporter::Notify() {
   wake_.notify_one();
 }
 
-void OtlpExporter::Stop(int64_t deadline_nanos) {
+void OtlpExporter::Stop(int64_t deadline_nanos) { Finish(deadline_nanos, /*drain=*/true); }
+
+void OtlpExporter::HandOver(int64_t deadline_nanos) { Finish(deadline_nanos, /*drain=*/false); }
+
+void OtlpExporter::Finish(int64_t deadline_nanos, bool drain) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    draining_ = drain;
     stop_deadline_ = deadline_nanos;
   }
   wake_.notify_all();
@@ -95,11 +100,16 @@ void OtlpExporter::Stop(int64_t deadline_nanos) {
 
 bool OtlpExporter::ShouldExit() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return stopping_ && clock_->MonotonicNanos() >= stop_deadline_;
+  return ShouldExitLocked();
+}
+
+bool OtlpExporter::ShouldExitLocked() const {
+  return stopping_ && (!draining_ || clock_->MonotonicNanos() >= stop_deadline_);
 }
 
 bool OtlpExporter::Sleep(Duration d) {
   std::unique_lock<std::mutex> lock(mutex_);
+  if (ShouldExitLocked()) return false;
   int64_t until = clock_->MonotonicNanos() + d.count();
   if (stopping_) until = std::min(until, stop_deadline_);
   while (true) {
@@ -112,9 +122,9 @@ bool OtlpExporter::Sleep(Duration d) {
     lock.unlock();
     queue_->MaybeCheckpoint();
     lock.lock();
-    if (stopping_ && clock_->MonotonicNanos() >= stop_deadline_) return false;
+    if (ShouldExitLocked()) return false;
   }
-  return !(stopping_ && clock_->MonotonicNanos() >= stop_deadline_);
+  return !ShouldExitLocked();
 }
 
 void OtlpExporter::Run() {

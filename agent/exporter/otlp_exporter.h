@@ -65,6 +65,10 @@ class OtlpExporter {
   // Sends what it can until `deadline_nanos` (monotonic), then stops; whatever is not
   // acknowledged by then stays in the queue for the next start.
   void Stop(int64_t deadline_nanos);
+  // Lets the request in flight end (up to `deadline_nanos`) and sends nothing more, for a
+  // successor exporter to take over the queue. Cutting that request short instead would send
+  // its batch twice when the collector had already stored it.
+  void HandOver(int64_t deadline_nanos);
 
   // Returns the monotonic time of the thread's last sign of life, for the systemd watchdog.
   int64_t heartbeat_nanos() const { return heartbeat_.load(); }
@@ -96,6 +100,10 @@ class OtlpExporter {
   // Waits up to `d`, returning early on Stop(). Returns false when the thread should end.
   bool Sleep(Duration d);
   bool ShouldExit();
+  // Whether the thread should end now; mutex_ held.
+  bool ShouldExitLocked() const;
+  // Stop() and HandOver(): ends the thread, cutting a request short at the deadline.
+  void Finish(int64_t deadline_nanos, bool drain);
 
   HttpSender& SenderFor(otlp::Signal signal) {
     return signal == otlp::Signal::kMetrics ? *metrics_sender_ : *logs_sender_;
@@ -115,6 +123,7 @@ class OtlpExporter {
   std::condition_variable done_;
   bool notified_ = false;
   bool stopping_ = false;
+  bool draining_ = true;  // while stopping: keep sending queued batches until the deadline
   bool finished_ = false;
   int64_t stop_deadline_ = 0;
   std::thread thread_;

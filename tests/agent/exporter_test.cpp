@@ -1,6 +1,7 @@
 // Tests of the exporter against a real HTTP receiver: acknowledgement removes batches; 503 with
 // Retry-After, 429 and network failures are retried; other statuses drop the batch and count
-// it; partial success is counted; gzip and JSON are spoken; shutdown cuts a hung request.
+// it; partial success is counted; gzip and JSON are spoken; shutdown cuts a hung request; a
+// hand-over lets the request in flight end.
 #include "exporter/otlp_exporter.h"
 
 #include <gtest/gtest.h>
@@ -245,6 +246,23 @@ TEST_F(ExporterTest, StopCutsAHungRequestAndKeepsItsBatch) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
   // Not acknowledged: it stays queued for the next start.
   EXPECT_EQ(queue_->batches(), 1u);
+}
+
+TEST_F(ExporterTest, HandOverLetsTheRequestInFlightEndAndSendsNothingMore) {
+  // A reload hands the queue to a new exporter: the old one's request must end normally, or a
+  // batch the collector already stored would be sent again by the new one.
+  receiver_.SetDefault(Reply(200, "", 0, "", milliseconds(500)));
+  Enqueue("first", 3);
+  Enqueue("second", 3);
+  Enqueue("third", 3);
+  StartExporter();
+  ASSERT_TRUE(receiver_.WaitUntil([&] { return metrics_.records_sent.Value() >= 3; }, kWait));
+  exporter_->HandOver(Clock::System().MonotonicNanos() + 10'000'000'000);
+  exporter_.reset();
+  ASSERT_EQ(receiver_.Requests().size(), 1u);
+  EXPECT_EQ(receiver_.Requests()[0].status, 200);
+  EXPECT_EQ(receiver_.record_count(), 3u);
+  EXPECT_EQ(queue_->batches(), 2u);  // acknowledged and removed; the rest is the successor's
 }
 
 TEST_F(ExporterTest, StopFlushesWhatIsQueuedWithinTheGracePeriod) {
