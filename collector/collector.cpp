@@ -74,10 +74,10 @@ std::shared_ptr<DetectionRunner> Collector::detection() const {
 }
 
 std::shared_ptr<plugins::PluginHost> Collector::StartPlugins(
-    const plugins::PluginHostConfig& config) {
+    const plugins::PluginHostConfig& config, const plugins::PluginHost* running) {
   plugins::PluginHostServices services;
   services.registry = &metrics_.registry();
-  std::shared_ptr<plugins::PluginHost> host = plugins::PluginHost::Start(config, services);
+  std::shared_ptr<plugins::PluginHost> host = plugins::PluginHost::Start(config, services, running);
   std::vector<plugins::PluginStats> stats = host->Stats();
   if (stats.empty()) return host;
   // The host logged each refusal; this line says what runs, and where to look.
@@ -413,7 +413,7 @@ Status Collector::CheckReloadable(const CollectorConfig& next, const ConfigLocat
 // Starts the new plugin host (and its detection runner) and binds the listeners whose address
 // changed. Nothing running changes yet.
 Status Collector::PrepareReload(const CollectorConfig& next, Prepared* prepared) {
-  prepared->host = StartPlugins(next.plugins);
+  prepared->host = StartPlugins(next.plugins, plugin_host().get());
   NJ_ASSIGN_OR_RETURN(prepared->detection, StartDetection(prepared->host));
   if (!SameAddress(config_.receiver.listen, next.receiver.listen)) {
     prepared->otlp_server = MakeOtlpServer(next);

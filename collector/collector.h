@@ -131,7 +131,10 @@ class Collector {
   void RegisterApi(HttpServer& server);
   std::unique_ptr<HttpServer> MakeOtlpServer(const CollectorConfig& config);
   std::unique_ptr<HttpServer> MakeApiServer(const CollectorConfig& config);
-  std::shared_ptr<plugins::PluginHost> StartPlugins(const plugins::PluginHostConfig& config);
+  // Starts a plugin host; on a reload `running` is the current one, whose unchanged instances
+  // the new host takes over.
+  std::shared_ptr<plugins::PluginHost> StartPlugins(const plugins::PluginHostConfig& config,
+                                                    const plugins::PluginHost* running = nullptr);
   Result<std::shared_ptr<DetectionRunner>> StartDetection(
       const std::shared_ptr<plugins::PluginHost>& host);
   void InstallPlugins(std::shared_ptr<plugins::PluginHost> host,

@@ -86,6 +86,7 @@ constexpr std::string_view kDocument = R"json({
             "error": {"type": "string"}, "calls": {"type": "integer"}, "errors": {"type": "integer"},
             "skipped": {"type": "integer"}, "suspensions": {"type": "integer"},
             "time_spent_seconds": {"type": "number"}, "suspended_until": {"type": "string", "nullable": true},
+            "created_at": {"type": "string", "nullable": true},
             "consecutive_failures": {"type": "integer"}, "match": {"type": "array", "items": {"type": "string"}},
             "options": {"type": "object"}}}}
         }

@@ -21,6 +21,8 @@ struct SuspendPolicy {
   uint32_t after_failures = 5;  // consecutive failures that start a suspension; 0 = never
   Duration initial = std::chrono::seconds(10);
   Duration max = std::chrono::minutes(10);
+
+  bool operator==(const SuspendPolicy&) const = default;
 };
 
 class FailureBackoff {

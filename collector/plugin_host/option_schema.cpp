@@ -246,6 +246,16 @@ Status CheckDecl(const OptionDecl& decl) {
 
 }  // namespace
 
+bool SameOptionInputs(const OptionInputs& a, const OptionInputs& b) {
+  auto same = [](const std::pair<std::string, OptionInput>& x,
+                 const std::pair<std::string, OptionInput>& y) {
+    return x.first == y.first && x.second.shape == y.second.shape &&
+           x.second.scalar == y.second.scalar && x.second.list == y.second.list &&
+           x.second.map == y.second.map && x.second.problem == y.second.problem;
+  };
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same);
+}
+
 OptionInput OptionInput::Scalar(std::string value) {
   OptionInput in;
   in.shape = Shape::kScalar;

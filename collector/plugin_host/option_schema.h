@@ -49,6 +49,10 @@ struct OptionInput {
 // An instance's options as written, in file order.
 using OptionInputs = std::vector<std::pair<std::string, OptionInput>>;
 
+// Whether `a` and `b` say the same: the same keys in the same order with the same values, where
+// each was written aside.
+bool SameOptionInputs(const OptionInputs& a, const OptionInputs& b);
+
 // One declared option, copied out of the plugin's table.
 struct OptionDecl {
   std::string name;

@@ -87,17 +87,19 @@ PluginHost::~PluginHost() {
   classifiers_.clear();
   detectors_.clear();
   notifiers_.clear();
-  instances_.clear();
+  instances_.clear();  // an instance also held by a newer host lives on, with its library
+  instance_configs_.clear();
   libraries_.clear();
 }
 
 std::unique_ptr<PluginHost> PluginHost::Start(const PluginHostConfig& config,
-                                              PluginHostServices services) {
+                                              PluginHostServices services,
+                                              const PluginHost* previous) {
   std::unique_ptr<PluginHost> host(new PluginHost(services));
   host->suspend_policy_ = config.suspend;
   host->host_version_ = config.host_version;
   host->LoadFiles(config);
-  host->StartInstances(config);
+  host->StartInstances(config, previous);
   metrics::Registry& registry = *host->services_.registry;
   registry.Gauge("nightjar_plugins_loaded", "Plugin libraries loaded.")
       .Get()
@@ -181,9 +183,11 @@ const PluginLibrary* PluginHost::FindLibrary(std::string_view name) const {
   return nullptr;
 }
 
-void PluginHost::StartInstances(const PluginHostConfig& config) {
+void PluginHost::StartInstances(const PluginHostConfig& config, const PluginHost* previous) {
   std::vector<std::string> names;
-  for (const InstanceConfig& instance : config.instances) StartInstance(instance, &names);
+  for (const InstanceConfig& instance : config.instances) {
+    StartInstance(instance, &names, previous);
+  }
   for (const auto& instance : instances_) {
     switch (instance->library().kind()) {
       case NJ_KIND_CLASSIFIER:
@@ -216,7 +220,29 @@ void PluginHost::Refuse(const InstanceConfig& config, std::string state, std::st
   inactive_.push_back(std::move(inactive));
 }
 
-void PluginHost::StartInstance(const InstanceConfig& config, std::vector<std::string>* names) {
+std::shared_ptr<PluginInstance> PluginHost::Unchanged(const PluginHost* previous,
+                                                      const InstanceConfig& config,
+                                                      const PluginLibrary& library) const {
+  if (previous == nullptr || previous->own_registry_ != nullptr || own_registry_ != nullptr ||
+      previous->services_.registry != services_.registry ||
+      previous->services_.clock != services_.clock ||
+      !(previous->suspend_policy_ == suspend_policy_)) {
+    return nullptr;
+  }
+  for (size_t i = 0; i < previous->instances_.size(); ++i) {
+    const InstanceConfig& was = previous->instance_configs_[i];
+    const PluginInstance& instance = *previous->instances_[i];
+    if (was.name == config.name && was.plugin == config.plugin && was.match == config.match &&
+        SameOptionInputs(was.options, config.options) &&
+        instance.library().path() == library.path()) {
+      return previous->instances_[i];
+    }
+  }
+  return nullptr;
+}
+
+void PluginHost::StartInstance(const InstanceConfig& config, std::vector<std::string>* names,
+                               const PluginHost* previous) {
   const std::string where = Where(config);
   if (config.name.empty() || config.plugin.empty()) {
     Refuse(config, "failed", where + ": an instance needs a plugin and a name");
@@ -258,7 +284,14 @@ void PluginHost::StartInstance(const InstanceConfig& config, std::vector<std::st
     Refuse(config, "failed", options.status().message() + tag);
     return;
   }
-  auto instance = std::make_unique<PluginInstance>(library, config.name, std::move(options).value(),
+  if (std::shared_ptr<PluginInstance> kept = Unchanged(previous, config, *library)) {
+    log::Info(kComponent, "kept a plugin instance whose configuration did not change",
+              {{"plugin", library->name()}, {"instance", config.name}});
+    instances_.push_back(std::move(kept));
+    instance_configs_.push_back(config);
+    return;
+  }
+  auto instance = std::make_shared<PluginInstance>(library, config.name, std::move(options).value(),
                                                    config.match, services_.clock, suspend_policy_,
                                                    services_.registry, host_version_);
   Status st = instance->Create();
@@ -269,6 +302,7 @@ void PluginHost::StartInstance(const InstanceConfig& config, std::vector<std::st
   log::Info(kComponent, "started a plugin instance",
             {{"plugin", library->name()}, {"instance", config.name}});
   instances_.push_back(std::move(instance));
+  instance_configs_.push_back(config);
 }
 
 Classification PluginHost::Classify(const otlp::LogRecord& record,

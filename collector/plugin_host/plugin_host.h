@@ -22,8 +22,10 @@
 // Thread-safety: Classify, Detect, Notify and Stats may be called from any thread at once; an
 // instance that is not declared thread-safe is still called by one thread at a time. The host
 // is immutable after Start. Reloading means starting a new host and dropping the old one once
-// no call into it is in progress (hold it by shared_ptr on the hot path); dropping it destroys
-// the instances, then unloads the libraries.
+// no call into it is in progress (hold it by shared_ptr on the hot path). The new host takes
+// over the old one's instances whose configuration did not change, so that a reload does not
+// make a detector forget what it learned; an instance is destroyed (before its library is
+// unloaded) when the last host holding it goes.
 #pragma once
 
 #include <memory>
@@ -68,9 +70,14 @@ struct PluginHostServices {
 
 class PluginHost {
  public:
-  // Loads every plugin file and starts every configured instance.
+  // Loads every plugin file and starts every configured instance. An instance of `previous`
+  // (a running host being replaced) with the same name, plugin file, options and match is
+  // shared, state and statistics included, instead of created anew, when both hosts use the
+  // same clock, registry and suspension policy (a host keeping a private registry shares
+  // nothing).
   static std::unique_ptr<PluginHost> Start(const PluginHostConfig& config,
-                                           PluginHostServices services = {});
+                                           PluginHostServices services = {},
+                                           const PluginHost* previous = nullptr);
   ~PluginHost();
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
@@ -125,8 +132,15 @@ class PluginHost {
   explicit PluginHost(PluginHostServices services);
   void LoadFiles(const PluginHostConfig& config);
   void LoadFile(const std::string& path);
-  void StartInstances(const PluginHostConfig& config);
-  void StartInstance(const InstanceConfig& config, std::vector<std::string>* names);
+  void StartInstances(const PluginHostConfig& config, const PluginHost* previous);
+  void StartInstance(const InstanceConfig& config, std::vector<std::string>* names,
+                     const PluginHost* previous);
+  // Returns `previous`'s running instance made from the same configuration, or null. Only a
+  // host with the same clock, (caller's) registry and suspension policy can share: an instance
+  // keeps those it was made with.
+  std::shared_ptr<PluginInstance> Unchanged(const PluginHost* previous,
+                                            const InstanceConfig& config,
+                                            const PluginLibrary& library) const;
   void Refuse(const InstanceConfig& config, std::string state, std::string error);
   const PluginLibrary* FindLibrary(std::string_view name) const;
 
@@ -136,7 +150,8 @@ class PluginHost {
   std::unique_ptr<metrics::Registry> own_registry_;
   std::vector<std::shared_ptr<PluginLibrary>> libraries_;
   std::vector<RefusedFile> refused_files_;
-  std::vector<std::unique_ptr<PluginInstance>> instances_;  // running, in configuration order
+  std::vector<std::shared_ptr<PluginInstance>> instances_;  // running, in configuration order
+  std::vector<InstanceConfig> instance_configs_;            // what each was made from
   std::vector<InactiveInstance> inactive_;
   std::vector<PluginInstance*> classifiers_;
   std::vector<PluginInstance*> detectors_;

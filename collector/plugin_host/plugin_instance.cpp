@@ -91,6 +91,7 @@ Status PluginInstance::Create() {
     return FailedPrecondition("create failed: " + why);
   }
   created_ = true;
+  created_unix_nano_ = clock_->NowUnixNanos();
   return Status::Ok();
 }
 
@@ -161,6 +162,7 @@ InstanceStats PluginInstance::Stats() const {
   s.skipped = static_cast<uint64_t>(skipped_.Value());
   s.suspensions = static_cast<uint64_t>(suspensions_.Value());
   s.seconds = seconds_.Value();
+  s.created_unix_nano = created_unix_nano_;
   s.options = options_.Display();
   s.match = match_;
   Duration left = SuspendedFor();

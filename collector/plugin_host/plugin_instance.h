@@ -47,6 +47,9 @@ struct InstanceStats {
   uint64_t suspensions = 0;
   double seconds = 0;                     // time spent in the plugin's hooks
   int64_t suspended_until_unix_nano = 0;  // while suspended; 0 otherwise
+  // When the plugin's create ran: tells a fresh instance from one a reload carried over (their
+  // counters, by plugin and instance name, continue either way). 0 when not running.
+  int64_t created_unix_nano = 0;
   uint32_t consecutive_failures = 0;
   StringPairs options;  // as validated, secrets hidden
   std::vector<std::string> match;
@@ -109,6 +112,7 @@ class PluginInstance {
   nj_host host_{};
   void* instance_ = nullptr;
   bool created_ = false;
+  int64_t created_unix_nano_ = 0;
   const bool thread_safe_;
 
   std::mutex call_mutex_;  // serialises hooks of instances that are not thread-safe

@@ -71,6 +71,12 @@ void WriteInstance(Writer* w, const InstanceStats& s) {
   } else {
     w->Null();
   }
+  w->Key("created_at");
+  if (s.created_unix_nano > 0) {
+    String(w, Rfc3339(s.created_unix_nano));
+  } else {
+    w->Null();
+  }
   w->Key("consecutive_failures");
   w->Uint(s.consecutive_failures);
   w->Key("match");

@@ -1,7 +1,7 @@
 // Tests of Collector::Reload in-process, with the real first-party plugins loaded from their
 // build outputs: plugin instances replaced live (classifiers and detectors start and stop), a
-// refused instance refusing the whole reload with its place in the file, and the settings only
-// a restart can change kept as they run.
+// refused instance refusing the whole reload with its place in the file, unchanged instances
+// carried over with their state, and the settings only a restart can change kept as they run.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -101,6 +101,48 @@ TEST_F(ReloadTest, StartsAndStopsPluginInstancesLive) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(StoredSeverity(3), 0);
   EXPECT_EQ(collector_->detection(), nullptr);
+}
+
+// Returns the statistics of instance `name` of `host` (an empty name when it does not run).
+plugins::InstanceStats Instance(const plugins::PluginHost& host, const std::string& name) {
+  for (const plugins::PluginStats& plugin : host.Stats()) {
+    for (const plugins::InstanceStats& instance : plugin.instances) {
+      if (instance.name == name) return instance;
+    }
+  }
+  return {};
+}
+
+TEST_F(ReloadTest, KeepsUnchangedInstancesAndReplacesChangedOnes) {
+  Start(Config(std::string(kSeverity) + kZscore));
+  EXPECT_EQ(StoredSeverity(1), 17);
+  std::shared_ptr<plugins::PluginHost> first = collector_->plugin_host();
+  plugins::InstanceStats severity = Instance(*first, "severity");
+  plugins::InstanceStats spikes = Instance(*first, "spikes");
+  ASSERT_GT(severity.created_unix_nano, 0);
+  ASSERT_GT(spikes.created_unix_nano, 0);
+
+  // Another setting changes; the instances do not: the new host runs the same ones, so a
+  // detector keeps what it learned.
+  Status st = Reload(Config(std::string(kSeverity) + kZscore, "api:\n  max_limit: 500\n"));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_NE(collector_->plugin_host(), first);
+  first.reset();
+  EXPECT_EQ(Instance(*collector_->plugin_host(), "severity").created_unix_nano,
+            severity.created_unix_nano);
+  EXPECT_EQ(Instance(*collector_->plugin_host(), "spikes").created_unix_nano,
+            spikes.created_unix_nano);
+  EXPECT_EQ(StoredSeverity(2), 17);
+
+  // The classifier's options change: a new instance starts; the detector stays.
+  st = Reload(
+      Config("    - plugin: severity\n      options: {scan_bytes: 300}\n" + std::string(kZscore)));
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GT(Instance(*collector_->plugin_host(), "severity").created_unix_nano,
+            severity.created_unix_nano);
+  EXPECT_EQ(Instance(*collector_->plugin_host(), "spikes").created_unix_nano,
+            spikes.created_unix_nano);
+  EXPECT_EQ(StoredSeverity(3), 17);
 }
 
 TEST_F(ReloadTest, ReplacesTokensForTheNextRequest) {

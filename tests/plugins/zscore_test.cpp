@@ -1,6 +1,7 @@
 // The zscore detector plugin (plugins/zscore), loaded from its .so through the host: its
 // options, the robust score it computes, warm-up, direction, flat series, series isolation and
-// its memory bound.
+// its memory bound; a host started in place of another keeps its unchanged instances, with what
+// they learned.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,6 +9,7 @@
 
 #include "plugin_host/plugin_host.h"
 #include "plugin_test_support.h"
+#include "runtime/metrics.h"
 
 namespace nightjar::plugins {
 namespace {
@@ -175,6 +177,42 @@ TEST(ZScoreSeries, ForgetsTheLeastRecentlySeenSeriesBeyondMaxSeries) {
   Detection forgotten = Feed(*host, 100, 2);  // 2 starts over: warming up again
   EXPECT_FALSE(forgotten.anomalous);
   EXPECT_EQ(forgotten.score, 0);
+}
+
+TEST(ZScoreReload, AnUnchangedInstanceKeepsWhatItLearnedAndAChangedOneStartsOver) {
+  metrics::Registry registry;
+  PluginHostServices services{&Clock::System(), &registry};
+  OptionInputs learned = Scalars({{"window", "9"}, {"warmup", "9"}, {"threshold", "3"}});
+  PluginHostConfig config = testing::OneInstance(testing::PluginPath("zscore"), "zscore", learned);
+  std::unique_ptr<PluginHost> first = PluginHost::Start(config, services);
+  for (int v = 1; v <= 9; ++v) Feed(*first, v);
+  int64_t created = first->Stats()[0].instances[0].created_unix_nano;
+  ASSERT_GT(created, 0);
+
+  // The same configuration: the new host shares the instance, so 20 is scored against 1..9 at
+  // once, even after the first host is gone.
+  std::unique_ptr<PluginHost> second = PluginHost::Start(config, services, first.get());
+  first.reset();
+  Detection kept = Feed(*second, 20);
+  EXPECT_TRUE(kept.anomalous);
+  EXPECT_NEAR(kept.score, 15 / (1.4826 * 2), 1e-9);
+  EXPECT_EQ(second->Stats()[0].instances[0].created_unix_nano, created);
+
+  // Another threshold: a new instance, warming up again.
+  PluginHostConfig changed =
+      testing::OneInstance(testing::PluginPath("zscore"), "zscore",
+                           Scalars({{"window", "9"}, {"warmup", "9"}, {"threshold", "4"}}));
+  std::unique_ptr<PluginHost> third = PluginHost::Start(changed, services, second.get());
+  second.reset();
+  Detection fresh = Feed(*third, 20);
+  EXPECT_FALSE(fresh.anomalous);
+  EXPECT_EQ(fresh.score, 0);
+  EXPECT_GT(third->Stats()[0].instances[0].created_unix_nano, created);
+
+  // A host keeping a private registry shares nothing (the instance's counters live in it).
+  std::unique_ptr<PluginHost> own = PluginHost::Start(changed, {}, third.get());
+  EXPECT_NE(own->Stats()[0].instances[0].created_unix_nano,
+            third->Stats()[0].instances[0].created_unix_nano);
 }
 
 }  // namespace
