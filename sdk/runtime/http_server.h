@@ -10,6 +10,7 @@
 // server's thread pool and must be thread-safe.
 #pragma once
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -35,6 +36,8 @@ struct HttpServerOptions {
   Duration timeout = std::chrono::seconds(30);  // socket read/write timeout
   Duration keep_alive_timeout = std::chrono::seconds(15);
   std::string name = "http";  // for log lines and thread names
+  // Set: the listener speaks HTTPS with this server context (runtime/tls.h), else plain HTTP.
+  Poco::Net::Context::Ptr tls;
 };
 
 class HttpServer {
@@ -59,6 +62,8 @@ class HttpServer {
   // Stops accepting, lets requests in progress finish (up to a grace period), and joins.
   void Stop();
 
+  // True when the listener speaks HTTPS.
+  bool secure() const { return !options_.tls.isNull(); }
   // The bound port (useful with port 0).
   uint16_t port() const { return port_; }
   const HttpServerOptions& options() const { return options_; }

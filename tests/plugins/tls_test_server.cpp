@@ -12,54 +12,7 @@
 
 #include <chrono>
 
-#include "peer_process.h"
-
 namespace nightjar::plugins::testing {
-namespace {
-
-// Runs openssl with `args`; returns "" or what went wrong.
-std::string OpenSsl(const std::string& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/usr/bin/openssl"};
-  argv.reserve(args.size() + 1);
-  for (const std::string& a : args) argv.push_back(a);
-  std::string error;
-  auto process = PeerProcess::Start(argv, dir + "/openssl.log", &error);
-  if (!process) return error;
-  int status = process->Wait(std::chrono::seconds(60));
-  if (status != 0) return "openssl " + args.front() + " failed: " + process->Log();
-  return "";
-}
-
-}  // namespace
-
-TestCertificates MakeTestCertificates(const std::string& dir) {
-  TestCertificates c;
-  c.ca_file = dir + "/ca.pem";
-  c.cert_file = dir + "/server.pem";
-  c.key_file = dir + "/server-key.pem";
-  std::string ca_key = dir + "/ca-key.pem";
-  std::string csr = dir + "/server.csr";
-  std::string ext = dir + "/server.ext";
-  // EC keys: generating them takes milliseconds where RSA takes seconds on a busy machine.
-  c.error = OpenSsl(
-      dir, {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", ca_key, "-out", c.ca_file, "-days", "2", "-subj", "/CN=Nightjar Test CA"});
-  if (c.error.empty()) {
-    c.error =
-        OpenSsl(dir, {"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                      "-keyout", c.key_file, "-out", csr, "-subj", "/CN=localhost"});
-  }
-  if (c.error.empty()) {
-    FILE* f = std::fopen(ext.c_str(), "w");
-    if (f != nullptr) {
-      std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", f);
-      std::fclose(f);
-    }
-    c.error = OpenSsl(dir, {"x509", "-req", "-in", csr, "-CA", c.ca_file, "-CAkey", ca_key,
-                            "-CAcreateserial", "-out", c.cert_file, "-days", "2", "-extfile", ext});
-  }
-  return c;
-}
 
 class HttpsTestServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:

@@ -1,6 +1,6 @@
-// TLS pieces of the notifier tests: a throwaway certificate authority and server certificate
-// made with the openssl command-line tool at test time, and a real HTTPS server (Poco's
-// HTTPServer on a SecureServerSocket) on 127.0.0.1 at a port the kernel picks.
+// TLS pieces of the notifier tests: throwaway certificates (tests/support/test_certificates.h)
+// and a real HTTPS server (Poco's HTTPServer on a SecureServerSocket) on 127.0.0.1 at a port
+// the kernel picks.
 //
 // Thread-safety: the server's handler runs on its threads; requests() and Release() may be
 // called from any thread.
@@ -18,18 +18,12 @@
 #include <utility>
 #include <vector>
 
+#include "test_certificates.h"
+
 namespace nightjar::plugins::testing {
 
-// Files of a test CA and of a server certificate it signed for localhost and 127.0.0.1.
-struct TestCertificates {
-  std::string ca_file;    // the CA's certificate: what a client must trust
-  std::string cert_file;  // the server's certificate
-  std::string key_file;   // the server's private key
-  std::string error;      // set when openssl failed
-};
-
-// Creates the certificates in `dir` with /usr/bin/openssl.
-TestCertificates MakeTestCertificates(const std::string& dir);
+using nightjar::testing::MakeTestCertificates;
+using nightjar::testing::TestCertificates;
 
 // A request as the server saw it.
 struct SeenRequest {
