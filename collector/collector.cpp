@@ -12,14 +12,28 @@
 namespace nightjar::collector {
 namespace {
 
-HttpServerOptions ServerOptions(const ListenAddress& listen, int threads, const char* name) {
+Result<HttpServerOptions> ServerOptions(const ListenAddress& listen, uint16_t port, int threads,
+                                        const TlsServerSettings& tls, const char* name) {
   HttpServerOptions o;
   o.address = listen.host;
-  o.port = listen.port;
+  o.port = port;
   o.threads = threads;
   o.max_queued = 256;
   o.name = name;
+  if (tls.enabled()) {
+    Result<Poco::Net::Context::Ptr> context = MakeServerContext(tls);
+    if (!context.ok()) {
+      return InvalidArgument(std::string(name) + " listener: " + context.status().message());
+    }
+    o.tls = *context;
+  }
   return o;
+}
+
+// The TLS files' digest of a listener ("" without TLS).
+Result<std::string> ListenerDigest(const TlsServerSettings& tls) {
+  if (!tls.enabled()) return std::string();
+  return TlsFilesDigest(tls);
 }
 
 bool SameAddress(const ListenAddress& a, const ListenAddress& b) {
@@ -263,8 +277,12 @@ Status Collector::Start() {
                                                  &metrics_);
   api_ = std::make_unique<QueryApi>(store_.get(), &api_auth_, ApiLimits(config_), &metrics_,
                                     [this] { return plugin_host(); });
-  otlp_server_ = MakeOtlpServer(config_);
-  if (!SharesListener(config_)) api_server_ = MakeApiServer(config_);
+  NJ_ASSIGN_OR_RETURN(otlp_tls_digest_, ListenerDigest(config_.receiver.tls));
+  NJ_ASSIGN_OR_RETURN(otlp_server_, MakeOtlpServer(config_, config_.receiver.listen.port));
+  if (!SharesListener(config_)) {
+    NJ_ASSIGN_OR_RETURN(api_tls_digest_, ListenerDigest(config_.api.tls));
+    NJ_ASSIGN_OR_RETURN(api_server_, MakeApiServer(config_, config_.api.listen.port));
+  }
   NJ_RETURN_IF_ERROR(otlp_server_->Start());
   if (api_server_) NJ_RETURN_IF_ERROR(api_server_->Start());
   return Status::Ok();
@@ -272,18 +290,24 @@ Status Collector::Start() {
 
 // The OTLP listener: the receiver and the operational endpoints, and the API when it shares
 // the listener.
-std::unique_ptr<HttpServer> Collector::MakeOtlpServer(const CollectorConfig& config) {
-  auto server = std::make_unique<HttpServer>(
-      ServerOptions(config.receiver.listen, config.receiver.threads, "otlp"));
+Result<std::unique_ptr<HttpServer>> Collector::MakeOtlpServer(const CollectorConfig& config,
+                                                              uint16_t port) {
+  NJ_ASSIGN_OR_RETURN(HttpServerOptions options,
+                      ServerOptions(config.receiver.listen, port, config.receiver.threads,
+                                    config.receiver.tls, "otlp"));
+  auto server = std::make_unique<HttpServer>(std::move(options));
   receiver_->Register(*server);
   RegisterOps(*server);
   if (SharesListener(config)) RegisterApi(*server);
   return server;
 }
 
-std::unique_ptr<HttpServer> Collector::MakeApiServer(const CollectorConfig& config) {
-  auto server =
-      std::make_unique<HttpServer>(ServerOptions(config.api.listen, config.api.threads, "api"));
+Result<std::unique_ptr<HttpServer>> Collector::MakeApiServer(const CollectorConfig& config,
+                                                             uint16_t port) {
+  NJ_ASSIGN_OR_RETURN(
+      HttpServerOptions options,
+      ServerOptions(config.api.listen, port, config.api.threads, config.api.tls, "api"));
+  auto server = std::make_unique<HttpServer>(std::move(options));
   RegisterOps(*server);
   RegisterApi(*server);
   return server;
@@ -371,15 +395,24 @@ void Collector::RegisterOps(HttpServer& server) {
 
 // A new configuration's parts that can fail to start, started beside the running ones. Whatever
 // was not taken over is stopped when it goes out of scope, so a failed reload leaves nothing.
+// A listener a reload replaces. One on a new address is started beside the running one; one
+// on the same address (its TLS settings or files changed: a listening socket's TLS context
+// cannot be swapped) can only bind once the running one has closed.
+struct Collector::PreparedListener {
+  std::unique_ptr<HttpServer> server;  // null: the running listener stays
+  bool same_address = false;           // not started yet: takes over the running one's port
+  std::string tls_digest;
+};
+
 struct Collector::Prepared {
   std::shared_ptr<plugins::PluginHost> host;
   std::shared_ptr<DetectionRunner> detection;
-  std::unique_ptr<HttpServer> otlp_server;  // null: the running listener stays
-  std::unique_ptr<HttpServer> api_server;   // null: the running listener (if any) stays
+  PreparedListener otlp;
+  PreparedListener api;
 
   ~Prepared() {
-    if (api_server) api_server->Stop();
-    if (otlp_server) otlp_server->Stop();
+    if (api.server) api.server->Stop();
+    if (otlp.server) otlp.server->Stop();
     if (detection) detection->Stop();
   }
 };
@@ -415,15 +448,51 @@ Status Collector::CheckReloadable(const CollectorConfig& next, const ConfigLocat
 Status Collector::PrepareReload(const CollectorConfig& next, Prepared* prepared) {
   prepared->host = StartPlugins(next.plugins, plugin_host().get());
   NJ_ASSIGN_OR_RETURN(prepared->detection, StartDetection(prepared->host));
-  if (!SameAddress(config_.receiver.listen, next.receiver.listen)) {
-    prepared->otlp_server = MakeOtlpServer(next);
-    NJ_RETURN_IF_ERROR(prepared->otlp_server->Start());
+  NJ_ASSIGN_OR_RETURN(prepared->otlp.tls_digest, ListenerDigest(next.receiver.tls));
+  bool same = SameAddress(config_.receiver.listen, next.receiver.listen);
+  if (!same || config_.receiver.tls != next.receiver.tls ||
+      otlp_tls_digest_ != prepared->otlp.tls_digest) {
+    NJ_ASSIGN_OR_RETURN(prepared->otlp.server,
+                        MakeOtlpServer(next, same ? otlp_port() : next.receiver.listen.port));
+    prepared->otlp.same_address = same;
+    if (!same) NJ_RETURN_IF_ERROR(prepared->otlp.server->Start());
   }
-  if (api_server_ && !SameAddress(config_.api.listen, next.api.listen)) {
-    prepared->api_server = MakeApiServer(next);
-    NJ_RETURN_IF_ERROR(prepared->api_server->Start());
+  if (!api_server_) return Status::Ok();
+  NJ_ASSIGN_OR_RETURN(prepared->api.tls_digest, ListenerDigest(next.api.tls));
+  same = SameAddress(config_.api.listen, next.api.listen);
+  if (!same || config_.api.tls != next.api.tls || api_tls_digest_ != prepared->api.tls_digest) {
+    NJ_ASSIGN_OR_RETURN(prepared->api.server,
+                        MakeApiServer(next, same ? api_port() : next.api.listen.port));
+    prepared->api.same_address = same;
+    if (!same) NJ_RETURN_IF_ERROR(prepared->api.server->Start());
   }
   return Status::Ok();
+}
+
+// Puts a prepared listener in place of the running one and returns the running one, to be
+// stopped once the new configuration is in place. A listener on the same address binds only
+// after the running one has closed: for those milliseconds connections are refused, and
+// clients retry (an OTLP exporter does).
+std::unique_ptr<HttpServer> Collector::SwapListener(std::unique_ptr<HttpServer>* running,
+                                                    PreparedListener* next,
+                                                    std::string* tls_digest) {
+  if (next->same_address) {
+    (*running)->Stop();
+    Status started = next->server->Start();
+    if (!started.ok()) {
+      // Something else took the port in between: the previous listener comes back if it can.
+      log::Error("collector", "cannot listen with the new settings; keeping the previous ones",
+                 {{"error", started.message()}});
+      Status restarted = (*running)->Start();
+      if (!restarted.ok()) {
+        log::Error("collector", "the previous listener cannot listen again either",
+                   {{"error", restarted.message()}});
+      }
+      return nullptr;
+    }
+  }
+  *tls_digest = next->tls_digest;
+  return std::exchange(*running, std::move(next->server));
 }
 
 // Applies the settings that take no preparation; they cannot fail.
@@ -459,9 +528,12 @@ Status Collector::Reload(CollectorConfig next, const ConfigLocator& locator) {
   // The new listeners already accept; the replaced ones finish the requests they were serving.
   std::unique_ptr<HttpServer> retired_otlp;
   std::unique_ptr<HttpServer> retired_api;
-  if (prepared.otlp_server)
-    retired_otlp = std::exchange(otlp_server_, std::move(prepared.otlp_server));
-  if (prepared.api_server) retired_api = std::exchange(api_server_, std::move(prepared.api_server));
+  if (prepared.otlp.server) {
+    retired_otlp = SwapListener(&otlp_server_, &prepared.otlp, &otlp_tls_digest_);
+  }
+  if (prepared.api.server) {
+    retired_api = SwapListener(&api_server_, &prepared.api, &api_tls_digest_);
+  }
   config_ = std::move(next);
   if (retired_otlp) retired_otlp->Stop();
   if (retired_api) retired_api->Stop();

@@ -126,11 +126,14 @@ class Collector {
  private:
   // What a reload prepares before anything changes: undone by dropping it.
   struct Prepared;
+  struct PreparedListener;
 
   void RegisterOps(HttpServer& server);
   void RegisterApi(HttpServer& server);
-  std::unique_ptr<HttpServer> MakeOtlpServer(const CollectorConfig& config);
-  std::unique_ptr<HttpServer> MakeApiServer(const CollectorConfig& config);
+  // The listeners of `config`, not yet started; `port` replaces the configured one (a listener
+  // that takes over a running one's address keeps the port it was given).
+  Result<std::unique_ptr<HttpServer>> MakeOtlpServer(const CollectorConfig& config, uint16_t port);
+  Result<std::unique_ptr<HttpServer>> MakeApiServer(const CollectorConfig& config, uint16_t port);
   // Starts a plugin host; on a reload `running` is the current one, whose unchanged instances
   // the new host takes over.
   std::shared_ptr<plugins::PluginHost> StartPlugins(const plugins::PluginHostConfig& config,
@@ -146,6 +149,8 @@ class Collector {
   Status CheckReloadable(const CollectorConfig& next, const ConfigLocator& locator) const;
   Status PrepareReload(const CollectorConfig& next, Prepared* prepared);
   void ApplySettings(const CollectorConfig& next);
+  std::unique_ptr<HttpServer> SwapListener(std::unique_ptr<HttpServer>* running,
+                                           PreparedListener* next, std::string* tls_digest);
 
   CollectorConfig config_;
   SelfMetrics metrics_;
@@ -170,6 +175,10 @@ class Collector {
   std::unique_ptr<QueryApi> api_;
   std::unique_ptr<HttpServer> otlp_server_;
   std::unique_ptr<HttpServer> api_server_;  // null when the API shares the OTLP listener
+  // What the listeners' TLS files held when they started (see TlsFilesDigest): a reload after
+  // a certificate was renewed in place rebuilds the listener.
+  std::string otlp_tls_digest_;
+  std::string api_tls_digest_;
 };
 
 }  // namespace nightjar::collector

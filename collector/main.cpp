@@ -17,6 +17,7 @@
 #include "config/collector_config.h"
 #include "config/config_locator.h"
 #include "config/plugin_check.h"
+#include "config/restart_only.h"
 #include "rules/rule_tester.h"
 #include "runtime/sd_notify.h"
 #include "runtime/signals.h"
@@ -257,11 +258,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   const CollectorConfig& c = collector.config();
+  // The API on the receiver's listener shares its TLS.
+  bool api_tls =
+      nightjar::collector::SharesListener(c) ? c.receiver.tls.enabled() : c.api.tls.enabled();
   std::string otlp =
-      "http://" +
+      (c.receiver.tls.enabled() ? "https://" : "http://") +
       nightjar::collector::ListenAddress{c.receiver.listen.host, collector.otlp_port()}.ToString();
   std::string api =
-      "http://" +
+      (api_tls ? "https://" : "http://") +
       nightjar::collector::ListenAddress{c.api.listen.host, collector.api_port()}.ToString();
   nightjar::log::Notice(kComponent, "nightjar-collector " NJ_VERSION " started",
                         {{"database", c.DatabasePath()}});

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "config/restart_only.h"
+
 namespace nightjar::collector {
 
 std::string ListenAddress::ToString() const {
@@ -90,6 +92,16 @@ int ReadInt(ConfigNode& node, std::string_view key, int def, int min, int max) {
   return static_cast<int>(node.Int(key, def, min, max));
 }
 
+// Reads a listener's `tls:` and loads its files once, so that a missing, unreadable or
+// mismatched certificate or key is refused with the config line, by --check-config too.
+void ReadTls(ConfigNode& listener, TlsServerSettings* out) {
+  ConfigNode node = listener.Child("tls");
+  *out = ParseTlsServerSettings(node);
+  if (!out->enabled() || !listener.ok()) return;
+  Result<Poco::Net::Context::Ptr> context = MakeServerContext(*out);
+  if (!context.ok()) node.Error("", context.status().message());
+}
+
 }  // namespace
 
 Result<CollectorConfig> ParseConfig(ConfigNode root) {
@@ -101,9 +113,10 @@ Result<CollectorConfig> ParseConfig(ConfigNode root) {
   c.data_dir = root.String("data_dir", c.data_dir);
 
   ConfigNode receiver = root.Child("receiver");
-  receiver.AllowKeys(
-      {"listen", "max_body_size", "threads", "commit_timeout", "retry_after", "max_future_skew"});
+  receiver.AllowKeys({"listen", "max_body_size", "threads", "commit_timeout", "retry_after",
+                      "max_future_skew", "tls"});
   ReadListen(receiver, &c.receiver.listen);
+  ReadTls(receiver, &c.receiver.tls);
   c.receiver.max_body_size = receiver.Bytes("max_body_size", c.receiver.max_body_size);
   if (c.receiver.max_body_size < 1024) receiver.Error("max_body_size", "must be at least 1KiB");
   c.receiver.threads = ReadInt(receiver, "threads", c.receiver.threads, 1, 256);
@@ -112,8 +125,14 @@ Result<CollectorConfig> ParseConfig(ConfigNode root) {
   c.receiver.max_future_skew = receiver.Dur("max_future_skew", c.receiver.max_future_skew);
 
   ConfigNode api = root.Child("api");
-  api.AllowKeys({"listen", "threads", "query_timeout", "max_limit"});
+  api.AllowKeys({"listen", "threads", "query_timeout", "max_limit", "tls"});
   ReadListen(api, &c.api.listen);
+  ReadTls(api, &c.api.tls);
+  if (api.Has("tls") && SharesListener(c)) {
+    api.Error("tls",
+              "the API shares the receiver's listener (same listen address): its TLS is "
+              "receiver.tls");
+  }
   c.api.threads = ReadInt(api, "threads", c.api.threads, 1, 256);
   c.api.query_timeout = api.Dur("query_timeout", c.api.query_timeout);
   c.api.max_limit = ReadInt(api, "max_limit", c.api.max_limit, 1, 100000);

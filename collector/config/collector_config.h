@@ -17,6 +17,7 @@
 #include "plugin_host/plugin_host_config.h"
 #include "rules/rules_config.h"
 #include "runtime/config.h"
+#include "runtime/tls.h"
 #include "runtime/units.h"
 
 namespace nightjar::collector {
@@ -42,6 +43,7 @@ struct CollectorConfig {
     Duration commit_timeout = std::chrono::seconds(30);
     Duration retry_after = std::chrono::seconds(1);
     Duration max_future_skew = std::chrono::hours(1);
+    TlsServerSettings tls;  // cert_file set: the listener speaks HTTPS only
   } receiver;
 
   struct Api {
@@ -49,6 +51,7 @@ struct CollectorConfig {
     int threads = 4;
     Duration query_timeout = std::chrono::seconds(10);
     int max_limit = 1000;
+    TlsServerSettings tls;  // when the API shares the receiver's listener, the receiver's counts
   } api;
 
   struct Auth {

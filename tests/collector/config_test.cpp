@@ -1,12 +1,14 @@
 // Tests of the collector's configuration: defaults, every section (plugins included), and
 // line-precise errors, also for what the plugin host reports after the file was read.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 
 #include "config/collector_config.h"
 #include "config/config_locator.h"
+#include "test_certificates.h"
 
 namespace nightjar::collector {
 namespace {
@@ -207,6 +209,47 @@ TEST(ListenAddress, ParsesHostsAndPorts) {
                 .message()
                 .rfind("--listen-address: missing port", 0),
             0u);
+}
+
+TEST(CollectorConfig, ReadsListenerTlsAndRefusesFilesItCannotUse) {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("nj-collector-tls-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  nightjar::testing::TestCertificates certs = nightjar::testing::MakeTestCertificates(dir);
+  ASSERT_EQ(certs.error, "");
+  auto c = Parse("receiver:\n  tls:\n    cert_file: " + certs.cert_file +
+                 "\n    key_file: " + certs.key_file + "\n    client_ca_file: " + certs.ca_file +
+                 "\napi:\n  listen: 127.0.0.1:4381\n  tls: {cert_file: " + certs.cert_file +
+                 ", key_file: " + certs.key_file + "}\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->receiver.tls.client_ca_file, certs.ca_file);
+  EXPECT_TRUE(c->api.tls.enabled());
+  EXPECT_EQ(c->api.tls.client_ca_file, "");
+
+  auto missing = Parse("receiver:\n  tls:\n    cert_file: " + dir +
+                       "/nope.pem\n    key_file: " + certs.key_file + "\n");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("collector.yaml:3"), std::string::npos)
+      << missing.status().ToString();
+  EXPECT_NE(missing.status().message().find(dir + "/nope.pem\" cannot be read"), std::string::npos)
+      << missing.status().ToString();
+
+  auto mismatched = Parse("receiver:\n  tls: {cert_file: " + certs.cert_file +
+                          ", key_file: " + certs.client_key_file + "}\n");
+  ASSERT_FALSE(mismatched.ok());
+  EXPECT_NE(mismatched.status().message().find("is not the key of"), std::string::npos)
+      << mismatched.status().ToString();
+
+  // One listener, one TLS: the API on the receiver's address takes the receiver's.
+  auto shared = Parse(
+      "receiver: {listen: 127.0.0.1:4318}\napi:\n  listen: 127.0.0.1:4318\n"
+      "  tls: {cert_file: " +
+      certs.cert_file + ", key_file: " + certs.key_file + "}\n");
+  ASSERT_FALSE(shared.ok());
+  EXPECT_NE(shared.status().message().find("shares the receiver's listener"), std::string::npos)
+      << shared.status().ToString();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
