@@ -9,6 +9,24 @@
 namespace nightjar::agent {
 namespace {
 
+// Reads `exporter.tls` and builds its context once, so that a CA, certificate or key file that
+// cannot be used is refused with the config line (by --check-config too) rather than at the
+// first connection.
+void ReadExporterTls(ConfigNode& exporter, ExporterOptions* options) {
+  ConfigNode node = exporter.Child("tls");
+  options->tls = ParseTlsClientSettings(node);
+  if (!exporter.ok()) return;
+  if (!UsesTls(*options)) {
+    if (options->tls != TlsClientSettings{}) {
+      node.Error("",
+                 "TLS settings need an https:// endpoint; the endpoint is " + options->endpoint);
+    }
+    return;
+  }
+  Result<Poco::Net::Context::Ptr> context = ClientContext(*options);
+  if (!context.ok()) node.Error("", context.status().message());
+}
+
 // A pattern without '/' matches file names anywhere: "*.gz" means "/**/*.gz".
 std::string ExcludePattern(const std::string& pattern) {
   return pattern.find('/') == std::string::npos ? "/**/" + pattern : pattern;
@@ -324,7 +342,7 @@ Result<AgentConfig> Read(ConfigNode root) {
 
   ConfigNode exporter = root.Child("exporter");
   exporter.AllowKeys({"endpoint", "metrics_endpoint", "encoding", "compression",
-                      "compression_level", "timeout", "headers", "retry"});
+                      "compression_level", "timeout", "headers", "retry", "tls"});
   config.exporter.endpoint = exporter.String("endpoint", config.exporter.endpoint);
   config.exporter.metrics_endpoint = exporter.String("metrics_endpoint");
   config.exporter.encoding = exporter.Enum("encoding", "protobuf", {"protobuf", "json"}) == "json"
@@ -347,10 +365,10 @@ Result<AgentConfig> Read(ConfigNode root) {
   if (r.jitter < 0.0 || r.jitter > 1.0) retry.Error("jitter", "must be between 0 and 1");
   if (r.initial_interval <= Duration::zero()) retry.Error("initial_interval", "must be positive");
   if (root.ok()) {
-    auto sender =
-        HttpSender::Create(config.exporter.endpoint, "/v1/logs", config.exporter.timeout, {});
-    if (!sender.ok()) exporter.Error("endpoint", sender.status().message());
+    auto url = HttpSender::NormalizeUrl(config.exporter.endpoint, "/v1/logs");
+    if (!url.ok()) exporter.Error("endpoint", url.status().message());
   }
+  ReadExporterTls(exporter, &config.exporter);
   if (root.ok() && (config.host_metrics.enabled || !config.exporter.metrics_endpoint.empty())) {
     Result<std::string> metrics_url = MetricsEndpoint(config.exporter);
     if (!metrics_url.ok()) {

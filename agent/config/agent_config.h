@@ -42,6 +42,7 @@
 //   batch: {max_records: 8192, max_bytes: 1MiB, timeout: 200ms}
 //   queue: {max_bytes: 256MiB, synchronous: normal}
 //   exporter: {endpoint: "http://127.0.0.1:4318", compression: gzip}  # + metrics_endpoint
+//   # https endpoints: exporter.tls {ca_file, cert_file, key_file, insecure_skip_verify}
 //   metrics: {listen: "127.0.0.1:9464"}
 //   shutdown: {grace_period: 10s}
 //

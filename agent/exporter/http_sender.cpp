@@ -5,13 +5,17 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocketImpl.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
 #include <istream>
 #include <ostream>
+
+#include "runtime/tls.h"
 
 namespace nightjar::agent {
 namespace {
@@ -25,31 +29,64 @@ Poco::Timespan ToTimespan(Duration d) {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpSender>> HttpSender::Create(
-    std::string_view url, std::string_view default_path, Duration timeout,
-    std::vector<std::pair<std::string, std::string>> headers) {
-  std::unique_ptr<HttpSender> sender(new HttpSender());
+namespace {
+
+struct ParsedUrl {
+  bool https = false;
+  std::string host;
+  uint16_t port = 0;
+  std::string path;
+
+  std::string ToString() const {
+    return (https ? "https://" : "http://") + host + ":" + std::to_string(port) + path;
+  }
+};
+
+Result<ParsedUrl> ParseUrl(std::string_view url, std::string_view default_path) {
   try {
     Poco::URI uri{std::string(url)};
-    if (uri.getScheme() == "https") {
-      return InvalidArgument("\"" + std::string(url) +
-                             "\": https is not supported yet; use http to a local collector or a "
-                             "TLS-terminating proxy");
+    ParsedUrl parsed;
+    parsed.https = uri.getScheme() == "https";
+    if ((!parsed.https && uri.getScheme() != "http") || uri.getHost().empty()) {
+      return InvalidArgument("\"" + std::string(url) + "\" is not an http:// or https:// URL");
     }
-    if (uri.getScheme() != "http" || uri.getHost().empty()) {
-      return InvalidArgument("\"" + std::string(url) + "\" is not an http:// URL");
-    }
-    sender->host_ = uri.getHost();
-    sender->port_ = uri.getPort();
+    parsed.host = uri.getHost();
+    parsed.port = uri.getPort();
     std::string path = uri.getPathEtc();
-    sender->path_ = path.empty() || path == "/" ? std::string(default_path) : path;
-    sender->url_ = "http://" + sender->host_ + ":" + std::to_string(sender->port_) + sender->path_;
+    parsed.path = path.empty() || path == "/" ? std::string(default_path) : path;
+    return parsed;
   } catch (const Poco::Exception& e) {
     return InvalidArgument("\"" + std::string(url) + "\" is not a valid URL: " + e.displayText());
   }
+}
+
+}  // namespace
+
+Result<std::string> HttpSender::NormalizeUrl(std::string_view url, std::string_view default_path) {
+  NJ_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url, default_path));
+  return parsed.ToString();
+}
+
+Result<std::unique_ptr<HttpSender>> HttpSender::Create(
+    std::string_view url, std::string_view default_path, Duration timeout,
+    std::vector<std::pair<std::string, std::string>> headers, Poco::Net::Context::Ptr tls) {
+  NJ_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url, default_path));
+  std::unique_ptr<HttpSender> sender(new HttpSender());
+  sender->host_ = parsed.host;
+  sender->port_ = parsed.port;
+  sender->path_ = parsed.path;
+  sender->url_ = parsed.ToString();
   sender->timeout_ = timeout;
   sender->headers_ = std::move(headers);
-  sender->session_ = std::make_unique<Poco::Net::HTTPClientSession>(sender->host_, sender->port_);
+  if (parsed.https) {
+    if (tls.isNull()) {
+      NJ_ASSIGN_OR_RETURN(tls, MakeClientContext(TlsClientSettings{}));
+    }
+    sender->session_ =
+        std::make_unique<Poco::Net::HTTPSClientSession>(sender->host_, sender->port_, tls);
+  } else {
+    sender->session_ = std::make_unique<Poco::Net::HTTPClientSession>(sender->host_, sender->port_);
+  }
   sender->session_->setKeepAlive(true);
   sender->session_->setTimeout(ToTimespan(timeout));
   // Reconnect rather than reuse a connection idle for longer than most servers keep one open.
@@ -133,8 +170,14 @@ void HttpSender::Abort() {
   aborted_.store(true);
   std::lock_guard<std::mutex> lock(mutex_);
   try {
-    // shutdown() wakes a send or receive blocked in another thread; close() would race it.
-    session_->socket().shutdown();
+    // A TCP shutdown wakes a send or receive blocked in another thread; close() would race
+    // it, and so would an orderly TLS shutdown (OpenSSL's SSL object is not shared safely).
+    Poco::Net::StreamSocket& socket = session_->socket();
+    if (auto* tls = dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket.impl())) {
+      tls->abort();
+    } else {
+      socket.shutdown();
+    }
   } catch (const Poco::Exception&) {
     // Not connected: nothing to break.
   }

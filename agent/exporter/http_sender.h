@@ -1,5 +1,6 @@
 // One keep-alive HTTP/1.1 connection that POSTs bodies to a fixed URL (Poco's
-// HTTPClientSession), with Poco's exceptions turned into Status at this edge.
+// HTTPClientSession, or HTTPSClientSession for an https:// URL), with Poco's exceptions turned
+// into Status at this edge.
 //
 // Thread-safety: Post() from one thread; Abort() from any thread, to cut a request short at
 // shutdown.
@@ -12,6 +13,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <Poco/Net/Context.h>
 
 #include "base/status.h"
 #include "runtime/units.h"
@@ -31,11 +34,18 @@ struct HttpResponse {
 
 class HttpSender {
  public:
-  // Validates `url` (http://host[:port][/path]; the path defaults to `default_path`).
+  // Validates `url` (http[s]://host[:port][/path]; the path defaults to `default_path`). An
+  // https URL uses `tls` (runtime/tls.h's MakeClientContext), or when that is null a context
+  // that trusts the system's CAs.
   static Result<std::unique_ptr<HttpSender>> Create(
       std::string_view url, std::string_view default_path, Duration timeout,
-      std::vector<std::pair<std::string, std::string>> headers);
+      std::vector<std::pair<std::string, std::string>> headers,
+      Poco::Net::Context::Ptr tls = nullptr);
   ~HttpSender();
+
+  // Returns `url` as Create() would use it: scheme://host:port/path, with `default_path` for
+  // an empty path. Fails on what Create() refuses.
+  static Result<std::string> NormalizeUrl(std::string_view url, std::string_view default_path);
 
   // Sends `body`. Fails with Unavailable on a network error (refused, reset, timed out), so
   // that the caller retries; any HTTP status, even 500, is a response.

@@ -1,6 +1,8 @@
 // The export loop; see otlp_exporter.h.
 #include "exporter/otlp_exporter.h"
 
+#include <Poco/String.h>
+
 #include "base/logging.h"
 #include "otlp/gzip.h"
 
@@ -19,16 +21,23 @@ constexpr std::string_view kMetricsPath = "/v1/metrics";
 
 }  // namespace
 
+bool UsesTls(const ExporterOptions& options) {
+  auto https = [](const std::string& url) {
+    return Poco::icompare(url.substr(0, 8), "https://") == 0;
+  };
+  return https(options.endpoint) || https(options.metrics_endpoint);
+}
+
+Result<Poco::Net::Context::Ptr> ClientContext(const ExporterOptions& options) {
+  if (!UsesTls(options)) return Poco::Net::Context::Ptr();
+  return MakeClientContext(options.tls);
+}
+
 Result<std::string> MetricsEndpoint(const ExporterOptions& options) {
   if (!options.metrics_endpoint.empty()) {
-    NJ_ASSIGN_OR_RETURN(
-        std::unique_ptr<HttpSender> sender,
-        HttpSender::Create(options.metrics_endpoint, kMetricsPath, options.timeout, {}));
-    return sender->url();
+    return HttpSender::NormalizeUrl(options.metrics_endpoint, kMetricsPath);
   }
-  NJ_ASSIGN_OR_RETURN(std::unique_ptr<HttpSender> logs,
-                      HttpSender::Create(options.endpoint, kLogsPath, options.timeout, {}));
-  const std::string& url = logs->url();
+  NJ_ASSIGN_OR_RETURN(std::string url, HttpSender::NormalizeUrl(options.endpoint, kLogsPath));
   if (!url.ends_with(kLogsPath)) {
     return InvalidArgument(
         "the endpoint's path is not .../v1/logs, so it says nothing about "
@@ -41,15 +50,16 @@ Result<std::unique_ptr<OtlpExporter>> OtlpExporter::Create(ExporterOptions optio
                                                            PersistentQueue* queue,
                                                            AgentMetrics* metrics,
                                                            const Clock* clock) {
+  NJ_ASSIGN_OR_RETURN(Poco::Net::Context::Ptr tls, ClientContext(options));
   NJ_ASSIGN_OR_RETURN(
       std::unique_ptr<HttpSender> logs_sender,
-      HttpSender::Create(options.endpoint, kLogsPath, options.timeout, options.headers));
+      HttpSender::Create(options.endpoint, kLogsPath, options.timeout, options.headers, tls));
   // Without a usable metrics URL (a custom logs path and no metrics_endpoint) metrics batches
   // go nowhere: the configuration check refuses that when host metrics are on.
   Result<std::string> metrics_url = MetricsEndpoint(options);
   NJ_ASSIGN_OR_RETURN(std::unique_ptr<HttpSender> metrics_sender,
                       HttpSender::Create(metrics_url.ok() ? *metrics_url : logs_sender->url(),
-                                         kMetricsPath, options.timeout, options.headers));
+                                         kMetricsPath, options.timeout, options.headers, tls));
   return std::unique_ptr<OtlpExporter>(new OtlpExporter(std::move(options), queue, metrics, clock,
                                                         std::move(logs_sender),
                                                         std::move(metrics_sender)));

@@ -31,6 +31,7 @@
 #include "pipeline/gzip_compressor.h"
 #include "queue/persistent_queue.h"
 #include "runtime/clock.h"
+#include "runtime/tls.h"
 
 namespace nightjar::agent {
 
@@ -44,12 +45,21 @@ struct ExporterOptions {
   Duration timeout = std::chrono::seconds(10);
   std::vector<std::pair<std::string, std::string>> headers;
   RetryOptions retry;
+  // For https endpoints: the CAs to trust, a client certificate for mutual TLS.
+  TlsClientSettings tls;
 };
 
 // Returns the URL metrics are posted to: `metrics_endpoint` when set (with /v1/metrics when it
 // has no path), else `endpoint` with /v1/metrics for no path or for a path ending in /v1/logs.
 // Any other path on `endpoint` is a logs path that says nothing about metrics: InvalidArgument.
 Result<std::string> MetricsEndpoint(const ExporterOptions& options);
+
+// Returns true when an endpoint is https://.
+bool UsesTls(const ExporterOptions& options);
+
+// Returns the TLS context the exporter's connections share: built from `tls` when an endpoint
+// is https (it fails naming a file that cannot be used), null otherwise.
+Result<Poco::Net::Context::Ptr> ClientContext(const ExporterOptions& options);
 
 class OtlpExporter {
  public:

@@ -8,6 +8,7 @@
 #include "host_info.h"
 #include "log_writer.h"
 #include "temp_dir.h"
+#include "test_certificates.h"
 
 namespace nightjar::agent {
 namespace {
@@ -120,10 +121,9 @@ TEST(AgentConfig, RefusesWhatCannotWork) {
   EXPECT_THAT(
       Parse("inputs:\n  - {name: a, include: /x}\n  - {name: a, include: /y}\n").status().message(),
       HasSubstr("another input has the name"));
-  EXPECT_THAT(Parse(std::string(kMinimal) + "exporter: {endpoint: \"https://c:4318\"}\n")
-                  .status()
-                  .message(),
-              HasSubstr("https is not supported"));
+  EXPECT_THAT(
+      Parse(std::string(kMinimal) + "exporter: {endpoint: \"ftp://c:4318\"}\n").status().message(),
+      HasSubstr("not an http:// or https:// URL"));
   EXPECT_THAT(Parse(std::string(kMinimal) + "queue: {max_bytes: 1MiB}\n").status().message(),
               HasSubstr("two batches"));
   EXPECT_THAT(Parse("inputs:\n  - name: a\n    include: /x\n    multiline: {max_lines: 5}\n")
@@ -367,6 +367,36 @@ TEST(AgentConfig, RefusesJournalOptionsThatCannotWork) {
   EXPECT_THAT(relative.status().message(), HasSubstr("agent.yaml:2:"));
   auto file_key = Parse("inputs:\n  - {name: j, type: journal, include: /x}\n");
   EXPECT_THAT(file_key.status().message(), HasSubstr("include"));
+}
+
+TEST(AgentConfig, ReadsExporterTlsAndRefusesWhatCannotWork) {
+  testing::TempDir dir;
+  nightjar::testing::TestCertificates certs = nightjar::testing::MakeTestCertificates(dir.path());
+  ASSERT_EQ(certs.error, "");
+  auto config = Parse(std::string(kMinimal) +
+                      "exporter:\n  endpoint: https://collector.example:4318\n  tls:\n"
+                      "    ca_file: " +
+                      certs.ca_file + "\n    cert_file: " + certs.client_cert_file +
+                      "\n    key_file: " + certs.client_key_file + "\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->exporter.tls.ca_file, certs.ca_file);
+  EXPECT_EQ(config->exporter.tls.cert_file, certs.client_cert_file);
+  EXPECT_FALSE(config->exporter.tls.insecure_skip_verify);
+
+  // TLS settings with a plain-HTTP endpoint would be silently unused.
+  auto plain = Parse(std::string(kMinimal) + "exporter:\n  endpoint: http://127.0.0.1:4318\n" +
+                     "  tls: {ca_file: " + certs.ca_file + "}\n");
+  EXPECT_THAT(plain.status().message(), HasSubstr("agent.yaml:6"));
+  EXPECT_THAT(plain.status().message(), HasSubstr("need an https:// endpoint"));
+
+  auto missing = Parse(std::string(kMinimal) + "exporter:\n  endpoint: https://c:4318\n" +
+                       "  tls: {ca_file: " + dir.path() + "/nope.pem}\n");
+  EXPECT_THAT(missing.status().message(), HasSubstr("agent.yaml:6"));
+  EXPECT_THAT(missing.status().message(), HasSubstr("tls.ca_file \"" + dir.path() + "/nope.pem\""));
+
+  auto half = Parse(std::string(kMinimal) + "exporter:\n  endpoint: https://c:4318\n" +
+                    "  tls: {cert_file: " + certs.client_cert_file + "}\n");
+  EXPECT_THAT(half.status().message(), HasSubstr("key_file"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "pipeline/gzip_compressor.h"
 #include "runtime/sqlite.h"
 #include "temp_dir.h"
+#include "test_certificates.h"
 #include "test_receiver.h"
 
 namespace nightjar::agent {
@@ -109,6 +110,20 @@ class ExporterTest : public ::testing::Test {
     ASSERT_TRUE(exporter.ok()) << exporter.status().ToString();
     exporter_ = std::move(*exporter);
     exporter_->Start();
+  }
+
+  // A request the receiver holds for 3 s is cut by a Stop() with 200 ms to go, and its batch,
+  // not acknowledged, stays queued for the next start.
+  void ExpectStopCutsAHungRequest(const ExporterOptions& options) {
+    receiver_.SetDefault(Reply(200, "", 0, "", milliseconds(3000)));
+    Enqueue("slow", 1);
+    StartExporter(options);
+    ASSERT_TRUE(receiver_.WaitUntil([&] { return metrics_.records_sent.Value() >= 1; }, kWait));
+    auto start = std::chrono::steady_clock::now();
+    exporter_->Stop(Clock::System().MonotonicNanos() + 200'000'000);
+    exporter_.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+    EXPECT_EQ(queue_->batches(), 1u);
   }
 
   bool WaitForEmptyQueue() {
@@ -235,18 +250,7 @@ TEST_F(ExporterTest, CompressesBatchesStoredUncompressed) {
   EXPECT_EQ(receiver_.record_count(), 2u);
 }
 
-TEST_F(ExporterTest, StopCutsAHungRequestAndKeepsItsBatch) {
-  receiver_.SetDefault(Reply(200, "", 0, "", milliseconds(3000)));
-  Enqueue("slow", 1);
-  StartExporter();
-  ASSERT_TRUE(receiver_.WaitUntil([&] { return metrics_.records_sent.Value() >= 1; }, kWait));
-  auto start = std::chrono::steady_clock::now();
-  exporter_->Stop(Clock::System().MonotonicNanos() + 200'000'000);
-  exporter_.reset();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
-  // Not acknowledged: it stays queued for the next start.
-  EXPECT_EQ(queue_->batches(), 1u);
-}
+TEST_F(ExporterTest, StopCutsAHungRequestAndKeepsItsBatch) { ExpectStopCutsAHungRequest({}); }
 
 TEST_F(ExporterTest, HandOverLetsTheRequestInFlightEndAndSendsNothingMore) {
   // A reload hands the queue to a new exporter: the old one's request must end normally, or a
@@ -371,13 +375,59 @@ TEST_F(ExporterTest, DropsABatchOfAnUnknownSignalAndGoesOn) {
 TEST(HttpSender, RefusesUrlsItCannotServe) {
   EXPECT_FALSE(HttpSender::Create("ftp://x", "/v1/logs", seconds(1), {}).ok());
   EXPECT_FALSE(HttpSender::Create("not a url", "/v1/logs", seconds(1), {}).ok());
-  EXPECT_FALSE(HttpSender::Create("https://x", "/v1/logs", seconds(1), {}).ok());
   auto sender = HttpSender::Create("http://collector:4318", "/v1/logs", seconds(1), {});
   ASSERT_TRUE(sender.ok());
   EXPECT_EQ((*sender)->url(), "http://collector:4318/v1/logs");
   auto custom = HttpSender::Create("http://c:80/otlp/v1/logs", "/v1/logs", seconds(1), {});
   ASSERT_TRUE(custom.ok());
   EXPECT_EQ((*custom)->url(), "http://c:80/otlp/v1/logs");
+  auto https = HttpSender::Create("https://collector", "/v1/logs", seconds(1), {});
+  ASSERT_TRUE(https.ok()) << https.status().ToString();
+  EXPECT_EQ((*https)->url(), "https://collector:443/v1/logs");
+}
+
+// The exporter over HTTPS: a receiver with a test CA's certificate, trusted through ca_file.
+class ExporterTlsTest : public ExporterTest {
+ protected:
+  void SetUp() override {
+    certs_ = nightjar::testing::MakeTestCertificates(dir_.path());
+    ASSERT_EQ(certs_.error, "");
+    Result<Poco::Net::Context::Ptr> context =
+        MakeServerContext({certs_.cert_file, certs_.key_file, ""});
+    ASSERT_TRUE(context.ok()) << context.status().ToString();
+    receiver_.SetTls(*context);
+    ExporterTest::SetUp();
+  }
+
+  ExporterOptions Trusting(const std::string& ca_file) const {
+    ExporterOptions options;
+    options.tls.ca_file = ca_file;
+    return options;
+  }
+
+  nightjar::testing::TestCertificates certs_;
+};
+
+TEST_F(ExporterTlsTest, DeliversLogsAndMetricsOverHttps) {
+  Enqueue("secure", 3, /*gzip=*/true);
+  EnqueueMetrics("secure.gauge", 2);
+  StartExporter(Trusting(certs_.ca_file));
+  ASSERT_TRUE(WaitForEmptyQueue());
+  EXPECT_EQ(receiver_.Records().size(), 3u);
+  EXPECT_EQ(metrics_.points_acked.Value(), 2);
+}
+
+TEST_F(ExporterTlsTest, KeepsEverythingQueuedWhileItCannotVerifyTheCollector) {
+  Enqueue("untrusted", 2);
+  StartExporter(Trusting(certs_.other_ca_file));
+  ASSERT_TRUE(receiver_.WaitUntil([&] { return metrics_.records_retried.Value() >= 2; }, kWait));
+  EXPECT_EQ(receiver_.record_count(), 0u);
+  EXPECT_EQ(queue_->batches(), 1u);
+}
+
+// A TLS connection is cut without an orderly TLS shutdown, which would race the blocked read.
+TEST_F(ExporterTlsTest, StopCutsAHungHttpsRequestAndKeepsItsBatch) {
+  ExpectStopCutsAHungRequest(Trusting(certs_.ca_file));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ Status TestReceiver::Start() {
   options.port = port_;
   options.threads = 4;
   options.name = "test-receiver";
+  options.tls = tls_;
   auto server = std::make_unique<HttpServer>(options);
   for (const char* path : {"/v1/logs", "/v1/metrics"}) {
     server->Route("POST", path,
@@ -48,7 +49,9 @@ void TestReceiver::Stop() {
   if (server) server->Stop();
 }
 
-std::string TestReceiver::endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string TestReceiver::endpoint() const {
+  return (tls_.isNull() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_);
+}
 
 void TestReceiver::Script(const Reply& reply, int count) {
   std::lock_guard<std::mutex> lock(mutex_);

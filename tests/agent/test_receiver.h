@@ -86,6 +86,8 @@ class TestReceiver final : public LogSink {
 
   uint16_t port() const { return port_; }
   std::string endpoint() const override;
+  // Makes the next Start() serve HTTPS with this server context (endpoint() says https).
+  void SetTls(Poco::Net::Context::Ptr context) { tls_ = std::move(context); }
 
   // Answers the next `count` requests with `reply`, after any replies already scripted.
   void Script(const Reply& reply, int count = 1);
@@ -112,6 +114,7 @@ class TestReceiver final : public LogSink {
   mutable std::condition_variable changed_;
   std::unique_ptr<HttpServer> server_;
   uint16_t port_ = 0;
+  Poco::Net::Context::Ptr tls_;
   std::deque<Reply> script_;
   Reply default_reply_;
   std::vector<ReceivedRecord> records_;
