@@ -8,6 +8,7 @@
 #include "config/plugin_check.h"
 #include "config/restart_only.h"
 #include "pipeline/plugin_classifier.h"
+#include "runtime/tls_context.h"
 
 namespace nightjar::collector {
 namespace {
@@ -25,7 +26,7 @@ Result<HttpServerOptions> ServerOptions(const ListenAddress& listen, uint16_t po
     if (!context.ok()) {
       return InvalidArgument(std::string(name) + " listener: " + context.status().message());
     }
-    o.tls = *context;
+    ServeTls(&o, *context);
   }
   return o;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "exporter/https/https_sessions.h"
 #include "runtime/config.h"
 
 namespace nightjar::agent {
@@ -23,8 +24,8 @@ void ReadExporterTls(ConfigNode& exporter, ExporterOptions* options) {
     }
     return;
   }
-  Result<Poco::Net::Context::Ptr> context = ClientContext(*options);
-  if (!context.ok()) node.Error("", context.status().message());
+  Status usable = https::Check(options->tls);
+  if (!usable.ok()) node.Error("", usable.message());
 }
 
 // A pattern without '/' matches file names anywhere: "*.gz" means "/**/*.gz".

@@ -5,17 +5,16 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SecureStreamSocketImpl.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <istream>
 #include <ostream>
 
-#include "runtime/tls.h"
+#include "exporter/https/https_sessions.h"
 
 namespace nightjar::agent {
 namespace {
@@ -69,7 +68,7 @@ Result<std::string> HttpSender::NormalizeUrl(std::string_view url, std::string_v
 
 Result<std::unique_ptr<HttpSender>> HttpSender::Create(
     std::string_view url, std::string_view default_path, Duration timeout,
-    std::vector<std::pair<std::string, std::string>> headers, Poco::Net::Context::Ptr tls) {
+    std::vector<std::pair<std::string, std::string>> headers, const TlsClientSettings& tls) {
   NJ_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url, default_path));
   std::unique_ptr<HttpSender> sender(new HttpSender());
   sender->host_ = parsed.host;
@@ -79,11 +78,7 @@ Result<std::unique_ptr<HttpSender>> HttpSender::Create(
   sender->timeout_ = timeout;
   sender->headers_ = std::move(headers);
   if (parsed.https) {
-    if (tls.isNull()) {
-      NJ_ASSIGN_OR_RETURN(tls, MakeClientContext(TlsClientSettings{}));
-    }
-    sender->session_ =
-        std::make_unique<Poco::Net::HTTPSClientSession>(sender->host_, sender->port_, tls);
+    NJ_ASSIGN_OR_RETURN(sender->session_, https::NewSession(sender->host_, sender->port_, tls));
   } else {
     sender->session_ = std::make_unique<Poco::Net::HTTPClientSession>(sender->host_, sender->port_);
   }
@@ -169,18 +164,10 @@ Result<HttpResponse> HttpSender::PostOnce(std::string_view body, std::string_vie
 void HttpSender::Abort() {
   aborted_.store(true);
   std::lock_guard<std::mutex> lock(mutex_);
-  try {
-    // A TCP shutdown wakes a send or receive blocked in another thread; close() would race
-    // it, and so would an orderly TLS shutdown (OpenSSL's SSL object is not shared safely).
-    Poco::Net::StreamSocket& socket = session_->socket();
-    if (auto* tls = dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket.impl())) {
-      tls->abort();
-    } else {
-      socket.shutdown();
-    }
-  } catch (const Poco::Exception&) {
-    // Not connected: nothing to break.
-  }
+  // A TCP shutdown of the descriptor wakes a send or receive blocked in another thread;
+  // close() would race it, and so would an orderly TLS shutdown (OpenSSL's connection object
+  // is not shared safely). Not connected: the call fails, and there is nothing to break.
+  ::shutdown(session_->socket().impl()->sockfd(), SHUT_RDWR);
 }
 
 }  // namespace nightjar::agent

@@ -14,9 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include <Poco/Net/Context.h>
-
 #include "base/status.h"
+#include "runtime/tls.h"
 #include "runtime/units.h"
 
 namespace Poco::Net {
@@ -35,12 +34,10 @@ struct HttpResponse {
 class HttpSender {
  public:
   // Validates `url` (http[s]://host[:port][/path]; the path defaults to `default_path`). An
-  // https URL uses `tls` (runtime/tls.h's MakeClientContext), or when that is null a context
-  // that trusts the system's CAs.
+  // https URL uses `tls` (https/https_sessions.h), which fails when its files cannot be used.
   static Result<std::unique_ptr<HttpSender>> Create(
       std::string_view url, std::string_view default_path, Duration timeout,
-      std::vector<std::pair<std::string, std::string>> headers,
-      Poco::Net::Context::Ptr tls = nullptr);
+      std::vector<std::pair<std::string, std::string>> headers, const TlsClientSettings& tls = {});
   ~HttpSender();
 
   // Returns `url` as Create() would use it: scheme://host:port/path, with `default_path` for

@@ -28,11 +28,6 @@ bool UsesTls(const ExporterOptions& options) {
   return https(options.endpoint) || https(options.metrics_endpoint);
 }
 
-Result<Poco::Net::Context::Ptr> ClientContext(const ExporterOptions& options) {
-  if (!UsesTls(options)) return Poco::Net::Context::Ptr();
-  return MakeClientContext(options.tls);
-}
-
 Result<std::string> MetricsEndpoint(const ExporterOptions& options) {
   if (!options.metrics_endpoint.empty()) {
     return HttpSender::NormalizeUrl(options.metrics_endpoint, kMetricsPath);
@@ -50,7 +45,7 @@ Result<std::unique_ptr<OtlpExporter>> OtlpExporter::Create(ExporterOptions optio
                                                            PersistentQueue* queue,
                                                            AgentMetrics* metrics,
                                                            const Clock* clock) {
-  NJ_ASSIGN_OR_RETURN(Poco::Net::Context::Ptr tls, ClientContext(options));
+  const TlsClientSettings& tls = options.tls;
   NJ_ASSIGN_OR_RETURN(
       std::unique_ptr<HttpSender> logs_sender,
       HttpSender::Create(options.endpoint, kLogsPath, options.timeout, options.headers, tls));

@@ -57,10 +57,6 @@ Result<std::string> MetricsEndpoint(const ExporterOptions& options);
 // Returns true when an endpoint is https://.
 bool UsesTls(const ExporterOptions& options);
 
-// Returns the TLS context the exporter's connections share: built from `tls` when an endpoint
-// is https (it fails naming a file that cannot be used), null otherwise.
-Result<Poco::Net::Context::Ptr> ClientContext(const ExporterOptions& options);
-
 class OtlpExporter {
  public:
   static Result<std::unique_ptr<OtlpExporter>> Create(ExporterOptions options,

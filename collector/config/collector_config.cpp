@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "config/restart_only.h"
+#include "runtime/tls_context.h"
 
 namespace nightjar::collector {
 

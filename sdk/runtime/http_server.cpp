@@ -5,7 +5,6 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
@@ -51,10 +50,8 @@ void HttpServer::Route(std::string method, std::string path, Handler handler) {
 Status HttpServer::Start() {
   try {
     Poco::Net::SocketAddress address(options_.address, options_.port);
-    // The TLS handshake happens on the connection's thread at its first read, so a slow or
-    // failing client never holds up the accepting thread.
     Poco::Net::ServerSocket socket =
-        secure() ? Poco::Net::SecureServerSocket(options_.tls) : Poco::Net::ServerSocket();
+        options_.make_socket ? options_.make_socket() : Poco::Net::ServerSocket();
     // SO_REUSEADDR lets a restarted server rebind at once; SO_REUSEPORT (which Poco's
     // two-argument bind also sets) would let a second server share the port silently.
     socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);

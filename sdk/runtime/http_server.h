@@ -10,10 +10,10 @@
 // server's thread pool and must be thread-safe.
 #pragma once
 
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
 #include <cstdint>
@@ -36,8 +36,10 @@ struct HttpServerOptions {
   Duration timeout = std::chrono::seconds(30);  // socket read/write timeout
   Duration keep_alive_timeout = std::chrono::seconds(15);
   std::string name = "http";  // for log lines and thread names
-  // Set: the listener speaks HTTPS with this server context (runtime/tls.h), else plain HTTP.
-  Poco::Net::Context::Ptr tls;
+  // Set (by tls_context.h's ServeTls): makes the listening socket, a TLS one; unset: plain
+  // TCP. A function, so that this library does not need OpenSSL.
+  std::function<Poco::Net::ServerSocket()> make_socket;
+  bool tls = false;  // the socket make_socket makes speaks TLS
 };
 
 class HttpServer {
@@ -63,7 +65,7 @@ class HttpServer {
   void Stop();
 
   // True when the listener speaks HTTPS.
-  bool secure() const { return !options_.tls.isNull(); }
+  bool secure() const { return options_.tls; }
   // The bound port (useful with port 0).
   uint16_t port() const { return port_; }
   const HttpServerOptions& options() const { return options_; }

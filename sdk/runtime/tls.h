@@ -1,5 +1,7 @@
 // TLS settings of the agent's exporter and of the collector's listeners, as the `tls:` sections
-// of their configuration files say them, and the Poco contexts built from them.
+// of their configuration files say them. The contexts built from them are in tls_context.h, a
+// library of its own: a binary that never speaks TLS (an agent shipping over http) does not
+// load OpenSSL.
 //
 //   tls:                                   # a listener (server side)
 //     cert_file: /etc/nightjar/tls/collector.pem      # PEM chain, leaf first
@@ -16,11 +18,8 @@
 // a missing or mismatched file is a configuration error naming the file, never a failure at
 // the first connection.
 //
-// Thread-safety: settings are plain values; a built context is immutable and may be shared by
-// concurrent connections.
+// Thread-safety: plain values.
 #pragma once
-
-#include <Poco/Net/Context.h>
 
 #include <string>
 
@@ -53,17 +52,5 @@ TlsServerSettings ParseTlsServerSettings(ConfigNode node);
 // Reads the exporter's `tls:` mapping (absent: the defaults). cert_file and key_file go
 // together.
 TlsClientSettings ParseTlsClientSettings(ConfigNode node);
-
-// Builds a server context: loads the certificate chain and key and checks that they match, and
-// the client CAs when set. Fails with InvalidArgument naming the file at fault.
-Result<Poco::Net::Context::Ptr> MakeServerContext(const TlsServerSettings& settings);
-
-// Builds a client context. Fails with InvalidArgument naming the file at fault.
-Result<Poco::Net::Context::Ptr> MakeClientContext(const TlsClientSettings& settings);
-
-// Returns the content of the files `settings` names, to tell whether a reload must rebuild a
-// listener whose settings read the same but whose certificate was renewed in place. Fails when
-// a file cannot be read.
-Result<std::string> TlsFilesDigest(const TlsServerSettings& settings);
 
 }  // namespace nightjar

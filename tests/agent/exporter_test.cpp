@@ -12,6 +12,7 @@
 #include "pipeline/batch_builder.h"
 #include "pipeline/gzip_compressor.h"
 #include "runtime/sqlite.h"
+#include "runtime/tls_context.h"
 #include "temp_dir.h"
 #include "test_certificates.h"
 #include "test_receiver.h"

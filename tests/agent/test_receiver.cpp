@@ -5,6 +5,7 @@
 
 #include "otlp/codec.h"
 #include "otlp/gzip.h"
+#include "runtime/tls_context.h"
 
 namespace nightjar::agent::testing {
 namespace {
@@ -25,7 +26,7 @@ Status TestReceiver::Start() {
   options.port = port_;
   options.threads = 4;
   options.name = "test-receiver";
-  options.tls = tls_;
+  if (!tls_.isNull()) ServeTls(&options, tls_);
   auto server = std::make_unique<HttpServer>(options);
   for (const char* path : {"/v1/logs", "/v1/metrics"}) {
     server->Route("POST", path,

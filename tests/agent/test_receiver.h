@@ -11,6 +11,8 @@
 // Thread-safety: everything may be called from any thread; requests are served concurrently.
 #pragma once
 
+#include <Poco/Net/Context.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

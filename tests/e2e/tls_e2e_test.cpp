@@ -21,7 +21,6 @@
 #include "http_client.h"
 #include "https_get.h"
 #include "runtime/sqlite.h"
-#include "runtime/tls.h"
 #include "test_certificates.h"
 #include "test_util.h"
 

@@ -134,7 +134,8 @@ done
 expect_file() {
   grep -qx -- "$2" "$work/$1.files" || fail "nightjar-$1 does not contain $2"
 }
-for f in /usr/bin/nightjar-agent /etc/nightjar/agent.yaml /lib/systemd/system/nightjar-agent.service \
+for f in /usr/bin/nightjar-agent /usr/lib/nightjar/agent/nightjar-agent-https.so \
+  /etc/nightjar/agent.yaml /lib/systemd/system/nightjar-agent.service \
   /usr/share/doc/nightjar-agent/copyright /usr/share/doc/nightjar-agent/operations.md \
   /usr/share/doc/nightjar-agent/examples/nightjar-agent.service.d/docker.conf; do
   expect_file agent "$f"
@@ -309,6 +310,16 @@ out=$(cd / && as_unit nightjar-collector /usr/bin/nightjar-collector --check-con
   fail "collector --check-config: $out (expected $plugins plugins loaded, 2 instances)"
 [[ $(/usr/bin/nightjar-collector --help) == *"Installed plugin directory: /usr/lib/nightjar/plugins"* ]] ||
   fail "the packaged collector's default plugin directory is not /usr/lib/nightjar/plugins"
+# An https endpoint loads the packaged HTTPS module (the agent itself does not map OpenSSL).
+https_config=$(mktemp /tmp/nightjar-https-XXXXXX.yaml)
+sed 's|endpoint: http://127.0.0.1:4318|endpoint: https://127.0.0.1:4318|' /etc/nightjar/agent.yaml \
+  >"$https_config"
+chmod 0644 "$https_config"
+grep -q 'endpoint: https://' "$https_config" || fail "no exporter endpoint to turn into https"
+out=$(cd / && as_unit nightjar-agent /usr/bin/nightjar-agent --check-config --config "$https_config" 2>&1) ||
+  fail "agent --check-config with an https endpoint: $out"
+rm -f "$https_config"
+ldd /usr/bin/nightjar-agent | grep -q 'libssl' && fail "nightjar-agent links OpenSSL itself"
 ok "packaged configs valid (ExecStartPre as the units' user)"
 
 # --- 3. run both from their units' ExecStart lines --------------------------------------------

@@ -1,6 +1,6 @@
 // A one-shot HTTPS GET for the TLS tests: a fresh connection to 127.0.0.1 with the client
-// settings given (runtime/tls.h), so that a test can tell which certificate a server presents
-// and whom it serves.
+// settings given (runtime/tls_context.h), so that a test can tell which certificate a server
+// presents and whom it serves.
 //
 // Thread-safety: reentrant.
 #pragma once
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/tls.h"
+#include "runtime/tls_context.h"
 
 namespace nightjar::testing {
 

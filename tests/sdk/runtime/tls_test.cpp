@@ -1,6 +1,6 @@
 // Tests of the TLS settings and contexts, and of the HTTP server over TLS, with certificates
 // openssl makes for the test and a real HTTPS client on loopback.
-#include "runtime/tls.h"
+#include "runtime/tls_context.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -32,7 +32,7 @@ class TlsTest : public ::testing::Test {
     Result<Poco::Net::Context::Ptr> context = MakeServerContext(settings);
     EXPECT_TRUE(context.ok()) << context.status().ToString();
     HttpServerOptions options;
-    if (context.ok()) options.tls = *context;
+    if (context.ok()) ServeTls(&options, *context);
     auto server = std::make_unique<HttpServer>(options);
     server->Route("GET", "/ping", [](auto&, auto& response) {
       HttpServer::Send(response, 200, "text/plain", "ok");
