@@ -394,8 +394,6 @@ void Collector::RegisterOps(HttpServer& server) {
   });
 }
 
-// A new configuration's parts that can fail to start, started beside the running ones. Whatever
-// was not taken over is stopped when it goes out of scope, so a failed reload leaves nothing.
 // A listener a reload replaces. One on a new address is started beside the running one; one
 // on the same address (its TLS settings or files changed: a listening socket's TLS context
 // cannot be swapped) can only bind once the running one has closed.
@@ -405,6 +403,8 @@ struct Collector::PreparedListener {
   std::string tls_digest;
 };
 
+// A new configuration's parts that can fail to start, started beside the running ones. Whatever
+// was not taken over is stopped when it goes out of scope, so a failed reload leaves nothing.
 struct Collector::Prepared {
   std::shared_ptr<plugins::PluginHost> host;
   std::shared_ptr<DetectionRunner> detection;

@@ -10,9 +10,9 @@
 namespace nightjar::agent {
 namespace {
 
-// Reads `exporter.tls` and builds its context once, so that a CA, certificate or key file that
-// cannot be used is refused with the config line (by --check-config too) rather than at the
-// first connection.
+// Reads `exporter.tls` and, for an https endpoint, builds a context once through the HTTPS
+// module, so that a CA, certificate or key file that cannot be used (or a missing module) is
+// refused with the config line (by --check-config too) rather than at the first connection.
 void ReadExporterTls(ConfigNode& exporter, ExporterOptions* options) {
   ConfigNode node = exporter.Child("tls");
   options->tls = ParseTlsClientSettings(node);

@@ -26,10 +26,6 @@ Poco::Timespan ToTimespan(Duration d) {
   return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(d.count() / 1000));
 }
 
-}  // namespace
-
-namespace {
-
 struct ParsedUrl {
   bool https = false;
   std::string host;
